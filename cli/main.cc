@@ -1,0 +1,21 @@
+// main.cc: the `hilbench` command-line entry point. Each command group
+// lives in its own file (model_cmd.cc: `hilbench model ...`).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "hb/runtime.h"
+#include "model_cmd.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--version" || args[0] == "version")) {
+    std::cout << "hilbench " << HB_RUNTIME_VERSION << "\n";
+    return hb_cli::kExitOk;
+  }
+  if (!args.empty() && args[0] == "model") {
+    return hb_cli::model_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  }
+  std::cerr << "usage: hilbench model inspect|compile|run ...   (hilbench model for details)\n";
+  return hb_cli::kExitUsage;
+}

@@ -1,0 +1,34 @@
+/* hb_tanh_s16.c: TANH int16 -> int16 (zero points 0, output scale 1/32768),
+ * TFLM reference_integer_ops::Tanh for int16: tanh(x) = 2 sigmoid(2x) - 1
+ * read from the interpolated sigmoid(i/24) table. No rounding-mode
+ * dependence. */
+#include "hb/fixedpoint.h"
+#include "hb/ops/activation.h"
+
+void hb_tanh_s16(const int16_t *in, int16_t *out, int32_t n, const hb_tanh_params *p) {
+  int32_t multiplier = p->input_multiplier;
+  int32_t shift = p->input_left_shift;
+  if (multiplier == 0) { /* power-of-two input scale */
+    multiplier = 3 << shift;
+    shift = 0;
+  }
+  const int32_t round = shift > 0 ? (int32_t)(UINT32_C(1) << (shift - 1)) : 0;
+  for (int32_t i = 0; i < n; ++i) {
+    const int32_t x = (int32_t)(((int64_t)in[i] * multiplier + round) >> shift);
+    const uint32_t abs_x = (uint32_t)(x < 0 ? -(int64_t)x : x);
+    const uint32_t uh = abs_x >> 8;
+    int32_t result;
+    if (uh >= 255) {
+      result = 0xFFFF << 8; /* saturate */
+    } else {
+      const uint32_t ua = hb_sigmoid_table_uint16[uh];
+      const uint32_t ub = hb_sigmoid_table_uint16[uh + 1];
+      const uint32_t ut = abs_x & 0xFF;
+      result = (int32_t)((ua << 8) + ut * (ub - ua));
+    }
+    result = (x >= 0) ? (result - (1 << (14 + 9)) + (1 << (9 - 2)))
+                      : (-result + (1 << (14 + 9)) + (1 << (9 - 2)) - 1);
+    /* Arithmetic shift of a possibly negative value, as TFLM does. */
+    out[i] = (int16_t)(result >> (9 - 1));
+  }
+}

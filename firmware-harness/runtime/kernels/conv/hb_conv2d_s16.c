@@ -1,0 +1,43 @@
+/* hb_conv2d_s16.c: CONV_2D reference kernel, int16 x int8 -> int16 ("16x8", int64 accumulator) (TFLM's
+ * reference_integer_ops::ConvPerChannel, int16 overload). Input zero point
+ * is 0 by contract, so there is no input offset. */
+#include "hb/ops/conv.h"
+#include "hb/quant.h"
+
+void hb_conv2d_s16(const hb_conv_params *p, const hb_requant *rq, const hb_shape4 *in_dims,
+                  const int16_t *in, const hb_shape4 *w_dims, const int8_t *w, const int64_t *bias,
+                  const hb_shape4 *out_dims, int16_t *out) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
+  const int32_t fh = w_dims->h, fw = w_dims->w;
+  const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
+  for (int32_t b = 0; b < out_dims->n; ++b) {
+    const int16_t *in_b = in + b * in_h * in_w * in_c;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        for (int32_t oc = 0; oc < out_c; ++oc) {
+          const int8_t *w_oc = w + oc * fh * fw * in_c;
+          int64_t acc = 0;
+          for (int32_t ky = 0; ky < fh; ++ky) {
+            const int32_t iy = iy0 + p->dilation_h * ky;
+            if (iy < 0 || iy >= in_h) continue;
+            for (int32_t kx = 0; kx < fw; ++kx) {
+              const int32_t ix = ix0 + p->dilation_w * kx;
+              if (ix < 0 || ix >= in_w) continue;
+              const int16_t *ip = in_b + (iy * in_w + ix) * in_c;
+              const int8_t *wp = w_oc + (ky * fw + kx) * in_c;
+              for (int32_t ic = 0; ic < in_c; ++ic) {
+                acc += (int64_t)((int32_t)wp[ic] * (int32_t)ip[ic]);
+              }
+            }
+          }
+          if (bias) acc += bias[oc];
+          int32_t scaled = hb_mbqm64(acc, rq->mult[oc], rq->shift[oc], rq->single);
+          scaled += p->output_offset;
+          *out++ = (int16_t)hb_clamp32(scaled, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}

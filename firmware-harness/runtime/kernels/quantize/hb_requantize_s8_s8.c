@@ -1,0 +1,15 @@
+/* hb_requantize_s8_s8.c: QUANTIZE int8_t -> int8_t, TFLM reference_ops::Requantize:
+ * MultiplyByQuantizedMultiplier(x - input_zero_point) + output_zero_point,
+ * clamped to the int8_t range. */
+#include "hb/ops/quantize.h"
+#include "hb/quant.h"
+
+void hb_requantize_s8_s8(const int8_t *in, int8_t *out, int32_t n, const hb_quantize_params *p,
+                         int single) {
+  for (int32_t i = 0; i < n; ++i) {
+    const int32_t v = hb_mbqm((int32_t)in[i] - p->input_zero_point, p->output_multiplier,
+                              p->output_shift, single) +
+                      p->output_zero_point;
+    out[i] = (int8_t)hb_clamp32(v, INT8_MIN, INT8_MAX);
+  }
+}
