@@ -36,6 +36,7 @@ const char kUsage[] =
 
 struct UsageError {
   std::string msg;
+  bool show_usage = true;  // false when the arguments were fine but a file is wrong
 };
 struct RuntimeError {
   std::string msg;
@@ -66,9 +67,12 @@ Args parse(const std::vector<std::string>& a) {
       r.json = true;
     } else if (w == "--rounding") {
       const std::string v = value();
-      if (v == "double") r.rounding = hbc::Rounding::kDouble;
-      else if (v == "single") r.rounding = hbc::Rounding::kSingle;
-      else throw UsageError{"--rounding must be double or single, not '" + v + "'"};
+      if (v == "double")
+        r.rounding = hbc::Rounding::kDouble;
+      else if (v == "single")
+        r.rounding = hbc::Rounding::kSingle;
+      else
+        throw UsageError{"--rounding must be double or single, not '" + v + "'"};
     } else if ((w == "-o" || w == "--output-plan") && r.cmd == "compile") {
       r.out_plan = value();
     } else if (w == "--input" && r.cmd == "run") {
@@ -147,7 +151,7 @@ nlohmann::json report_json(const hbc::InspectReport& r) {
   j["inputs"] = io(r.inputs);
   j["outputs"] = io(r.outputs);
   auto op = [](const hbc::OpReport& o) {
-    nlohmann::json x = {{"index", o.index}, {"op", o.op},          {"inputs", o.inputs},
+    nlohmann::json x = {{"index", o.index},     {"op", o.op},     {"inputs", o.inputs},
                         {"outputs", o.outputs}, {"macs", o.macs}, {"supported", o.supported}};
     if (!o.supported) x["error"] = o.error;
     return x;
@@ -167,8 +171,8 @@ nlohmann::json report_json(const hbc::InspectReport& r) {
 void print_table(const hbc::InspectReport& r, const std::string& file, std::ostream& out) {
   out << "model   " << file << "\nsha256  " << r.sha256 << "\n";
   for (const auto& x : r.inputs) {
-    out << "input   " << x.name << "  " << shape_json_str(x.shape) << " " << hbc::dtype_name(x.dtype)
-        << "  scale " << x.scale << " zp " << x.zero_point << "\n";
+    out << "input   " << x.name << "  " << shape_json_str(x.shape) << " "
+        << hbc::dtype_name(x.dtype) << "  scale " << x.scale << " zp " << x.zero_point << "\n";
   }
   for (const auto& x : r.outputs) {
     out << "output  " << x.name << "  " << shape_json_str(x.shape) << " "
@@ -276,7 +280,8 @@ void dump_end(void* user, uint32_t /*op_index*/, const hb_op* op) {
     const uint16_t id = op->tensors[op->n_inputs + k];
     const hb_tensor& t = s->plan->tensors[id];
     const auto* data = static_cast<const uint8_t*>(hb_tensor_data(s->plan, s->arena, id));
-    std::string path = s->dir + "/" + idx + "_" + name + (k ? "." + std::to_string(k) : "") + ".bin";
+    std::string path =
+        s->dir + "/" + idx + "_" + name + (k ? "." + std::to_string(k) : "") + ".bin";
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(t.bytes));
     if (!f) s->error = "cannot write '" + path + "'";
@@ -301,10 +306,12 @@ int cmd_run(const Args& a, std::ostream& out) {
       std::memcpy(&h, file.data(), sizeof h);
       const bool single = (h.flags & HB_PLAN_FLAG_SINGLE_ROUNDING) != 0;
       if (single != (*a.rounding == hbc::Rounding::kSingle)) {
-        throw UsageError{"--rounding " +
-                         std::string(*a.rounding == hbc::Rounding::kSingle ? "single" : "double") +
-                         " disagrees with the plan, which was compiled for " +
-                         (single ? "single" : "double") + " rounding"};
+        throw UsageError{
+            "--rounding " +
+                std::string(*a.rounding == hbc::Rounding::kSingle ? "single" : "double") +
+                " disagrees with the plan, which was compiled for " +
+                (single ? "single" : "double") + " rounding",
+            false};
       }
     }
   } else {
@@ -338,8 +345,9 @@ int cmd_run(const Args& a, std::ostream& out) {
   }
   if (in.size() != need) {
     throw UsageError{"input file '" + a.input + "' has " + std::to_string(in.size()) +
-                     " bytes; the model's inputs need " + std::to_string(need) + " (" + layout +
-                     ", concatenated in input order)"};
+                         " bytes; the model's inputs need " + std::to_string(need) + " (" + layout +
+                         ", concatenated in input order)",
+                     false};
   }
   size_t pos = 0;
   for (uint32_t i = 0; i < plan.header->n_inputs; ++i) {
@@ -390,7 +398,7 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
     if (a.cmd == "compile") return cmd_compile(a, out);
     return cmd_run(a, out);
   } catch (const UsageError& e) {
-    err << "error: " << e.msg << "\n" << kUsage;
+    err << "error: " << e.msg << "\n" << (e.show_usage ? kUsage : "");
     return kExitUsage;
   } catch (const hbc::CompileError& e) {
     err << "error: " << e.kind_name() << ": " << e.what() << "\n";

@@ -19,8 +19,8 @@
 #include "hb/runtime.h"
 #include "hbc/compile.h"
 #include "hbc/error.h"
-#include "planner.h"
 #include "plan_writer.h"
+#include "planner.h"
 
 namespace hbc {
 
@@ -100,11 +100,16 @@ LoweredOp lower_one(LowerContext& ctx, const Operator& op) {
 
 hb_dtype plan_dtype(DType t, const std::string& who) {
   switch (t) {
-    case DType::kInt8: return HB_DT_INT8;
-    case DType::kInt16: return HB_DT_INT16;
-    case DType::kInt32: return HB_DT_INT32;
-    case DType::kInt64: return HB_DT_INT64;
-    case DType::kFloat32: return HB_DT_FLOAT32;
+    case DType::kInt8:
+      return HB_DT_INT8;
+    case DType::kInt16:
+      return HB_DT_INT16;
+    case DType::kInt32:
+      return HB_DT_INT32;
+    case DType::kInt64:
+      return HB_DT_INT64;
+    case DType::kFloat32:
+      return HB_DT_FLOAT32;
     default:
       throw CompileError::Unsupported(who + " has dtype " + dtype_name(t) +
                                       " (int8, int16, int32, int64 or edge float32 only)");
@@ -171,8 +176,8 @@ void check_graph_io(const Model& m) {
       }
       if (used && handled) return;
     }
-    throw CompileError::Unsupported(std::string("graph ") + (is_input ? "input" : "output") +
-                                    " '" + x.name + "' has dtype " + dtype_name(x.dtype) +
+    throw CompileError::Unsupported(std::string("graph ") + (is_input ? "input" : "output") + " '" +
+                                    x.name + "' has dtype " + dtype_name(x.dtype) +
                                     " (int8/int16, or float32 through QUANTIZE/DEQUANTIZE)");
   };
   for (int t : m.inputs) edge_ok(t, true);
@@ -334,7 +339,8 @@ Compiled build_plan(const Model& m, const std::vector<LoweredOp>& lowered,
       if (bin < 0 || bout < 0 || bin == bout) continue;  // constant input: nothing to share
       // An alias is a RESHAPE whose output is its input's bytes; only when
       // the sizes agree (anything else would be a broken lowering).
-      if (h.alias && buffers[static_cast<size_t>(bin)].size != buffers[static_cast<size_t>(bout)].size)
+      if (h.alias &&
+          buffers[static_cast<size_t>(bin)].size != buffers[static_cast<size_t>(bout)].size)
         continue;
       hints.push_back({bout, bin, h.lead, h.alias});
     }
@@ -351,7 +357,8 @@ Compiled build_plan(const Model& m, const std::vector<LoweredOp>& lowered,
   out.arena_bytes = ap.arena_size;
   pin.arena_size = ap.arena_size;
   for (size_t id = 0; id < order.size(); ++id) {
-    if (buffer_of[id] >= 0) pin.tensors[id].rec.offset = ap.offsets[static_cast<size_t>(buffer_of[id])];
+    if (buffer_of[id] >= 0)
+      pin.tensors[id].rec.offset = ap.offsets[static_cast<size_t>(buffer_of[id])];
   }
 
   for (int k = 0; k < n_ops; ++k) {
@@ -368,16 +375,20 @@ Compiled build_plan(const Model& m, const std::vector<LoweredOp>& lowered,
       po.rec.tensors[s++] =
           t < 0 ? HB_NO_TENSOR : static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]);
     }
-    for (int t : l.outputs) po.rec.tensors[s++] = static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]);
+    for (int t : l.outputs)
+      po.rec.tensors[s++] = static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]);
     if (scratch_buffer[static_cast<size_t>(k)] >= 0) {
       po.rec.scratch_size = l.scratch_bytes;
-      po.rec.scratch_offset = ap.offsets[static_cast<size_t>(scratch_buffer[static_cast<size_t>(k)])];
+      po.rec.scratch_offset =
+          ap.offsets[static_cast<size_t>(scratch_buffer[static_cast<size_t>(k)])];
     }
     po.params = l.params;
     pin.ops.push_back(std::move(po));
   }
-  for (int t : m.inputs) pin.inputs.push_back(static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]));
-  for (int t : m.outputs) pin.outputs.push_back(static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]));
+  for (int t : m.inputs)
+    pin.inputs.push_back(static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]));
+  for (int t : m.outputs)
+    pin.outputs.push_back(static_cast<uint16_t>(plan_id[static_cast<size_t>(t)]));
 
   try {
     out.plan = write_plan(pin);
@@ -389,8 +400,8 @@ Compiled build_plan(const Model& m, const std::vector<LoweredOp>& lowered,
   // compiler bug (or a lowering/op-check disagreement), reported now rather
   // than on the board.
   hb_plan plan;
-  const hb_status st = hb_plan_init(&plan, out.plan.data(), static_cast<uint32_t>(out.plan.size()),
-                                    out.arena_bytes);
+  const hb_status st =
+      hb_plan_init(&plan, out.plan.data(), static_cast<uint32_t>(out.plan.size()), out.arena_bytes);
   if (st != HB_OK) {
     std::string where;
     // Find the first op whose check fails, for the message.

@@ -94,7 +94,7 @@ std::vector<uint8_t> write_plan(const PlanIn& in) {
   }
   h.crc32 = 0;
   std::memcpy(out.data(), &h, sizeof h);
-  h.crc32 = hb_crc32(0, out.data() + HB_PLAN_CRC_START, total - HB_PLAN_CRC_START);
+  h.crc32 = hb_plan_crc(out.data(), total);
   std::memcpy(out.data(), &h, sizeof h);
   return out;
 }

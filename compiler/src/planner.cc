@@ -3,8 +3,8 @@
 #include "planner.h"
 
 #include <algorithm>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -31,7 +31,8 @@ struct Problem {
       : bufs(b), hints(h), hints_of(b.size()) {
     for (size_t i = 0; i < h.size(); ++i) {
       hints_of[static_cast<size_t>(h[i].out)].push_back(static_cast<int>(i));
-      if (h[i].in != h[i].out) hints_of[static_cast<size_t>(h[i].in)].push_back(static_cast<int>(i));
+      if (h[i].in != h[i].out)
+        hints_of[static_cast<size_t>(h[i].in)].push_back(static_cast<int>(i));
     }
   }
 
@@ -44,8 +45,8 @@ struct Problem {
   bool allowed(size_t a, uint64_t xa, size_t b, uint64_t xb) const {
     for (int hi : hints_of[a]) {
       const PlanHint& h = hints[static_cast<size_t>(hi)];
-      const size_t other = static_cast<size_t>(h.out) == a ? static_cast<size_t>(h.in)
-                                                           : static_cast<size_t>(h.out);
+      const size_t other =
+          static_cast<size_t>(h.out) == a ? static_cast<size_t>(h.in) : static_cast<size_t>(h.out);
       if (other != b) continue;
       const size_t in = static_cast<size_t>(h.in), out = static_cast<size_t>(h.out);
       const uint64_t xin = in == a ? xa : xb;
@@ -55,7 +56,9 @@ struct Problem {
         continue;
       }
       if (bufs[in].last != bufs[out].first) continue;
-      if (xout <= xin && xout + static_cast<uint64_t>(h.lead) >= xin) return true;
+      // The output writes ahead of the input by at most (xin - xout) bytes;
+      // the kernel needs at least `lead` of such distance.
+      if (xout + static_cast<uint64_t>(h.lead) <= xin) return true;
     }
     return false;
   }
@@ -94,13 +97,14 @@ uint64_t place(const Problem& p, const std::vector<int>& order, bool use_hints,
         const size_t in = static_cast<size_t>(h.in), out = static_cast<size_t>(h.out);
         if (out == b && placed[in]) {
           const uint64_t xin = (*offsets)[in];
-          cand.push_back(xin);
-          if (!h.alias) {
-            const uint64_t lead = static_cast<uint64_t>(h.lead);
-            cand.push_back(lead >= xin ? 0 : align_up(xin - lead));
-          }
+          const uint64_t lead = static_cast<uint64_t>(h.alias ? 0 : h.lead);
+          if (h.alias)
+            cand.push_back(xin);
+          else if (lead <= xin)
+            cand.push_back((xin - lead) / kAlign * kAlign);
         } else if (in == b && placed[out]) {
-          cand.push_back((*offsets)[out]);
+          const uint64_t lead = static_cast<uint64_t>(h.alias ? 0 : h.lead);
+          cand.push_back(align_up((*offsets)[out] + lead));
         }
       }
     }
@@ -144,7 +148,8 @@ ArenaPlan plan_arena(const std::vector<PlanBuffer>& buffers, const std::vector<P
   const size_t n = buffers.size();
   for (size_t i = 0; i < n; ++i) {
     if (buffers[i].first > buffers[i].last) {
-      throw std::invalid_argument("planner: buffer " + std::to_string(i) + " ends before it starts");
+      throw std::invalid_argument("planner: buffer " + std::to_string(i) +
+                                  " ends before it starts");
     }
   }
   for (const PlanHint& h : hints) {
@@ -155,7 +160,9 @@ ArenaPlan plan_arena(const std::vector<PlanBuffer>& buffers, const std::vector<P
   }
   const Problem p(buffers, hints);
   const auto& b = buffers;
-  auto len = [&](int i) { return int64_t{b[static_cast<size_t>(i)].last} - b[static_cast<size_t>(i)].first + 1; };
+  auto len = [&](int i) {
+    return int64_t{b[static_cast<size_t>(i)].last} - b[static_cast<size_t>(i)].first + 1;
+  };
 
   std::vector<std::pair<std::string, std::vector<int>>> orders;
   orders.emplace_back("size", sorted_order(n, [&](int x, int y) {

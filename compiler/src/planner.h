@@ -32,8 +32,10 @@ struct PlanBuffer {
 //  alias: out's offset equals in's offset (any lifetimes; the bytes are shared
 //         read-only, e.g. RESHAPE);
 //  else:  only if `in` dies where `out` is born (in.last == out.first) and
-//         in.offset - lead <= out.offset <= in.offset (the kernel writes its
-//         output in increasing address order, never ahead of what it reads).
+//         out.offset + lead <= in.offset: the kernel writes its output in
+//         increasing address order and, with its output starting at least
+//         `lead` bytes before its input, never overwrites input bytes it has
+//         yet to read (lead 0 = elementwise in place).
 struct PlanHint {
   int out = -1;
   int in = -1;

@@ -33,20 +33,23 @@ TEST_CASE("planner: in-place hint halves an elementwise chain") {
   CHECK(hbc::check_arena(b, {}, with) != "");
 }
 
-TEST_CASE("planner: a lead lets a larger output start before its input") {
+TEST_CASE("planner: a lead keeps the output far enough before its input") {
   std::vector<PlanBuffer> b = {{100, 0, 1}, {120, 1, 2}};
-  std::vector<PlanHint> h = {{1, 0, 16, false}};
+  std::vector<PlanHint> h = {{1, 0, 20, false}};
   ArenaPlan p = hbc::plan_arena(b, h);
   CHECK(hbc::check_arena(b, h, p) == "");
-  CHECK(p.arena_size == 128);
-  CHECK(p.offsets[1] <= p.offsets[0]);
-  CHECK(p.offsets[1] + 16 >= p.offsets[0]);
-  // Output ahead of its input is never allowed, even with a lead.
-  ArenaPlan bad{{0, 16}, 144, ""};
-  CHECK(hbc::check_arena(b, h, bad) != "");
-  // Output further before the input than the lead allows.
-  ArenaPlan far{{32, 0}, 144, ""};
-  CHECK(hbc::check_arena(b, h, far) != "");
+  CHECK(p.arena_size == 144);  // output at 0, input at 32 (16-aligned, >= 20)
+  CHECK(p.offsets[1] + 20 <= p.offsets[0]);
+  CHECK(hbc::plan_arena(b, {}).arena_size == 112 + 128);
+  // Output ahead of its input is never allowed.
+  ArenaPlan ahead{{0, 16}, 144, ""};
+  CHECK(hbc::check_arena(b, h, ahead) != "");
+  // Output before the input, but by less than the lead.
+  ArenaPlan close{{16, 0}, 128, ""};
+  CHECK(hbc::check_arena(b, h, close) != "");
+  // Further before than the lead: fine.
+  ArenaPlan far{{48, 0}, 160, ""};
+  CHECK(hbc::check_arena(b, h, far) == "");
 }
 
 TEST_CASE("planner: a hint is void when the input outlives the op") {

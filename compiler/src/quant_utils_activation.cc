@@ -17,8 +17,8 @@ namespace hbc {
 // single-rounding cap (2^30 - 1) is applied by the softmax lowering.
 void preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
                                 int32_t* quantized_multiplier, int32_t* left_shift) {
-  const double real = std::min(beta * input_scale * (1 << (31 - input_integer_bits)),
-                               (1LL << 31) - 1.0);
+  const double real =
+      std::min(beta * input_scale * (1 << (31 - input_integer_bits)), (1LL << 31) - 1.0);
   quantize_multiplier_greater_than_one(real, quantized_multiplier, left_shift);
 }
 
@@ -31,9 +31,10 @@ int32_t calculate_input_radius(int input_integer_bits, int input_left_shift,
       total_signed_bits - input_integer_bits > 62) {
     throw CompileError::Invalid("input radius: shift out of range");
   }
-  const double max_input_rescaled = 1.0 * ((1 << input_integer_bits) - 1) *
-                                    static_cast<double>(1LL << (total_signed_bits - input_integer_bits)) /
-                                    static_cast<double>(1LL << input_left_shift);
+  const double max_input_rescaled =
+      1.0 * ((1 << input_integer_bits) - 1) *
+      static_cast<double>(1LL << (total_signed_bits - input_integer_bits)) /
+      static_cast<double>(1LL << input_left_shift);
   return static_cast<int32_t>(std::floor(max_input_rescaled));
 }
 

@@ -32,18 +32,28 @@ using flatbuffers::voffset_t;
 constexpr voffset_t field(int id) { return static_cast<voffset_t>(4 + 2 * id); }
 
 // Field ids (schema.fbs).
-namespace fModel { constexpr int kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2,
-                   kDescription = 3, kBuffers = 4; }
-namespace fSubGraph { constexpr int kTensors = 0, kInputs = 1, kOutputs = 2, kOperators = 3; }
-namespace fTensor { constexpr int kShape = 0, kType = 1, kBuffer = 2, kName = 3,
-                    kQuantization = 4, kIsVariable = 5, kSparsity = 6; }
-namespace fQuant { constexpr int kScale = 2, kZeroPoint = 3, kDetailsType = 4,
-                   kQuantizedDimension = 6; }
-namespace fBuffer { constexpr int kData = 0, kOffset = 1, kSize = 2; }
-namespace fOpCode { constexpr int kDeprecatedBuiltinCode = 0, kCustomCode = 1, kVersion = 2,
-                    kBuiltinCode = 3; }
-namespace fOp { constexpr int kOpcodeIndex = 0, kInputs = 1, kOutputs = 2,
-                kBuiltinOptionsType = 3, kBuiltinOptions = 4; }
+namespace fModel {
+constexpr int kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2, kDescription = 3, kBuffers = 4;
+}
+namespace fSubGraph {
+constexpr int kTensors = 0, kInputs = 1, kOutputs = 2, kOperators = 3;
+}
+namespace fTensor {
+constexpr int kShape = 0, kType = 1, kBuffer = 2, kName = 3, kQuantization = 4, kSparsity = 6;
+}
+namespace fQuant {
+constexpr int kScale = 2, kZeroPoint = 3, kDetailsType = 4, kQuantizedDimension = 6;
+}
+namespace fBuffer {
+constexpr int kData = 0, kOffset = 1, kSize = 2;
+}
+namespace fOpCode {
+constexpr int kDeprecatedBuiltinCode = 0, kCustomCode = 1, kVersion = 2, kBuiltinCode = 3;
+}
+namespace fOp {
+constexpr int kOpcodeIndex = 0, kInputs = 1, kOutputs = 2, kBuiltinOptionsType = 3,
+              kBuiltinOptions = 4;
+}
 
 // BuiltinOptions union member numbers (schema.fbs `union BuiltinOptions`).
 enum OptionsType : uint8_t {
@@ -66,10 +76,24 @@ enum OptionsType : uint8_t {
 
 // BuiltinOperator values we decode options for.
 enum Builtin : int {
-  kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kDepthwiseConv2D = 4,
-  kFullyConnected = 9, kL2Pool2D = 12, kMaxPool2D = 17, kMul = 18, kReshape = 22,
-  kSoftmax = 25, kCustom = 32, kMean = 40, kSub = 41, kSqueeze = 43, kStridedSlice = 45,
-  kTransposeConv = 67, kLeakyRelu = 98,
+  kAdd = 0,
+  kAveragePool2D = 1,
+  kConcatenation = 2,
+  kConv2D = 3,
+  kDepthwiseConv2D = 4,
+  kFullyConnected = 9,
+  kL2Pool2D = 12,
+  kMaxPool2D = 17,
+  kMul = 18,
+  kReshape = 22,
+  kSoftmax = 25,
+  kCustom = 32,
+  kMean = 40,
+  kSub = 41,
+  kSqueeze = 43,
+  kStridedSlice = 45,
+  kTransposeConv = 67,
+  kLeakyRelu = 98,
 };
 
 // BuiltinOperator names, indexed by value (schema.fbs).
@@ -77,9 +101,7 @@ const char* const kBuiltinNames[] = {
 #include "tflite_op_names.inc"
 };
 
-[[noreturn]] void malformed(const std::string& what) {
-  throw CompileError::Malformed(what);
-}
+[[noreturn]] void malformed(const std::string& what) { throw CompileError::Malformed(what); }
 
 // Verified access to one FlatBuffer. Each accessor verifies what it returns.
 class Reader {
@@ -87,7 +109,8 @@ class Reader {
   Reader(const uint8_t* buf, size_t len) : buf_(buf), len_(len), v_(buf, len, opts()) {}
 
   const Table* root() {
-    if (len_ < 8) malformed("file too small to be a .tflite model (" + std::to_string(len_) + " bytes)");
+    if (len_ < 8)
+      malformed("file too small to be a .tflite model (" + std::to_string(len_) + " bytes)");
     const uoffset_t o = v_.VerifyOffset(size_t{0});
     if (!o) malformed("bad root offset");
     return table_at(o, "Model");
@@ -162,26 +185,41 @@ using OffsetVec = flatbuffers::Vector<uoffset_t>;
 
 DType map_dtype(int8_t t) {
   switch (t) {
-    case 0: return DType::kFloat32;
-    case 2: return DType::kInt32;
-    case 3: return DType::kUInt8;
-    case 4: return DType::kInt64;
-    case 6: return DType::kBool;
-    case 7: return DType::kInt16;
-    case 9: return DType::kInt8;
-    default: return DType::kOther;
+    case 0:
+      return DType::kFloat32;
+    case 2:
+      return DType::kInt32;
+    case 3:
+      return DType::kUInt8;
+    case 4:
+      return DType::kInt64;
+    case 6:
+      return DType::kBool;
+    case 7:
+      return DType::kInt16;
+    case 9:
+      return DType::kInt8;
+    default:
+      return DType::kOther;
   }
 }
 
 Activation map_act(int8_t a) {
   switch (a) {
-    case 0: return Activation::kNone;
-    case 1: return Activation::kRelu;
-    case 2: return Activation::kReluN1To1;
-    case 3: return Activation::kRelu6;
-    case 4: return Activation::kTanh;
-    case 5: return Activation::kSignBit;
-    default: return Activation::kOther;
+    case 0:
+      return Activation::kNone;
+    case 1:
+      return Activation::kRelu;
+    case 2:
+      return Activation::kReluN1To1;
+    case 3:
+      return Activation::kRelu6;
+    case 4:
+      return Activation::kTanh;
+    case 5:
+      return Activation::kSignBit;
+    default:
+      return Activation::kOther;
   }
 }
 
@@ -360,8 +398,8 @@ Quantization read_quant(Reader& r, const Table* q, const std::string& who) {
   for (float s : out.scale) {
     if (!std::isfinite(s)) throw CompileError::Invalid(who + ": non-finite quantization scale");
   }
-  out.quantized_dimension = r.scalar<int32_t>(q, fQuant::kQuantizedDimension, 0,
-                                              "quantized_dimension");
+  out.quantized_dimension =
+      r.scalar<int32_t>(q, fQuant::kQuantizedDimension, 0, "quantized_dimension");
   return out;
 }
 
@@ -394,8 +432,8 @@ Model read_tflite(std::vector<uint8_t> bytes) {
   if (const OffsetVec* oc = r.vec<uoffset_t>(model, fModel::kOperatorCodes, "operator_codes")) {
     for (uoffset_t i = 0; i < oc->size(); ++i) {
       const Table* c = r.elem(oc, i, "OperatorCode");
-      const int dep = r.scalar<int8_t>(c, fOpCode::kDeprecatedBuiltinCode, 0,
-                                       "deprecated_builtin_code");
+      const int dep =
+          r.scalar<int8_t>(c, fOpCode::kDeprecatedBuiltinCode, 0, "deprecated_builtin_code");
       const int cur = r.scalar<int32_t>(c, fOpCode::kBuiltinCode, 0, "builtin_code");
       // TFLite's GetBuiltinCode: the larger of the two (old files set only
       // the deprecated int8 field; codes >= 127 only fit the new one).
@@ -446,7 +484,8 @@ Model read_tflite(std::vector<uint8_t> bytes) {
       int64_t n = 1;
       for (uoffset_t d = 0; d < shape->size(); ++d) {
         const int32_t dim = shape->Get(d);
-        if (dim < 0) throw CompileError::Invalid(who + ": negative dimension " + std::to_string(dim));
+        if (dim < 0)
+          throw CompileError::Invalid(who + ": negative dimension " + std::to_string(dim));
         n *= dim;
         if (n > kMaxElems) throw CompileError::Unsupported(who + ": too many elements");
         x.shape.push_back(dim);
@@ -525,8 +564,8 @@ Model read_tflite(std::vector<uint8_t> bytes) {
       op.op_name = codes[ci].name;
       op.version = codes[ci].version;
       const std::string who = op.op_name + " (node " + std::to_string(i) + ")";
-      op.inputs = tensor_list(r.vec<int32_t>(o, fOp::kInputs, "Operator.inputs"), who + " inputs",
-                              true);
+      op.inputs =
+          tensor_list(r.vec<int32_t>(o, fOp::kInputs, "Operator.inputs"), who + " inputs", true);
       op.outputs = tensor_list(r.vec<int32_t>(o, fOp::kOutputs, "Operator.outputs"),
                                who + " outputs", false);
       read_options(r, o, op.builtin_code, who, &op.options);

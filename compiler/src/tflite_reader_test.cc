@@ -25,7 +25,8 @@ nlohmann::json manifest() {
 
 std::vector<uint8_t> file_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)),
+                              std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -35,7 +36,8 @@ TEST_CASE("reader: shared models match the golden manifest") {
   for (const auto& entry : man["models"]) {
     const std::string name = entry["name"];
     CAPTURE(name);
-    const hbc::Model m = hbc::read_tflite_file(kShared + "/models/" + entry["file"].get<std::string>());
+    const hbc::Model m =
+        hbc::read_tflite_file(kShared + "/models/" + entry["file"].get<std::string>());
     CHECK(m.sha256 == entry["sha256"].get<std::string>());
     CHECK(m.n_subgraphs == 1);
     CHECK(m.schema_version == 3);
@@ -72,7 +74,8 @@ TEST_CASE("reader: shared models match the golden manifest") {
         const hbc::Tensor& t = m.tensors[static_cast<size_t>(op.outputs[0])];
         CHECK(t.name == e["tensor_name"].get<std::string>());
         CHECK(t.shape == e["shape"].get<std::vector<int32_t>>());
-        CHECK(t.elems() * static_cast<int64_t>(hbc::dtype_size(t.dtype)) == e["bytes"].get<int64_t>());
+        CHECK(t.elems() * static_cast<int64_t>(hbc::dtype_size(t.dtype)) ==
+              e["bytes"].get<int64_t>());
         CHECK(t.quant.scale[0] == e["scale"].get<float>());
         CHECK(t.quant.zero_point[0] == e["zero_point"].get<int64_t>());
       }

@@ -77,5 +77,37 @@ for row in "${boards[@]}"; do
     fail=1
   fi
 done
+# Instruction-count plugin on mps2-an386: region 1 is exactly 4 x 1000 loop
+# instructions plus 6 of calls (hb_mark_begin's bx lr, mov r0, bl fixed_loop,
+# its bx lr, movs r0, bl hb_mark_end: read off the disassembly; a different
+# compiler may schedule differently, hence the small window); region 0 spans
+# the SysTick-timed loop, so it must be >= ticks x 1e9 / (2^5 ns x 25 MHz).
+plugin="$build/qemu-plugin/libhb_icount.so"
+mkdir -p "$build/qemu-plugin"
+if cc -std=c11 -O2 -Wall -Wextra -Werror -fPIC -fvisibility=hidden -shared \
+    -o "$plugin" "$fw/qemu-plugin/hb_icount.c"; then
+  elf="$build/mps2-an386/smoke.elf"
+  begin="0x$(arm-none-eabi-nm "$elf" | awk '$3 == "hb_mark_begin" {print $1}')"
+  end="0x$(arm-none-eabi-nm "$elf" | awk '$3 == "hb_mark_end" {print $1}')"
+  out="$build/mps2-an386/icount.txt"
+  rm -f "$out"
+  timeout "$tmo" "$qemu" -M mps2-an386 -nographic -monitor none -serial stdio \
+    -semihosting-config enable=on,target=native -icount shift=5 \
+    -plugin "$plugin,begin=$begin,end=$end,out=$out" -kernel "$elf" </dev/null >"$build/mps2-an386/icount.log" 2>&1
+  r0="$(sed -nE 's/^hb_icount region=0 insns=([0-9]+)$/\1/p' "$out" 2>/dev/null)"
+  r1="$(sed -nE 's/^hb_icount region=1 insns=([0-9]+)$/\1/p' "$out" 2>/dev/null)"
+  ticks="$(sed -nE 's/.*ticks=([0-9]+).*/\1/p' "$build/mps2-an386/icount.log")"
+  from_ticks=$(( ticks * 1000000000 / (32 * 25000000) ))
+  if [ -n "$r1" ] && [ "$r1" -ge 4006 ] && [ "$r1" -le 4012 ] && [ -n "$r0" ] \
+      && [ "$r0" -ge "$from_ticks" ] && [ "$r0" -le $((from_ticks + 100)) ]; then
+    echo "PASS icount plugin (mps2-an386, shift=5): region1=$r1 insns (4000 loop + 6 call)," \
+      "region0=$r0 insns vs SysTick $ticks ticks = $from_ticks insns"
+  else
+    echo "FAIL icount plugin: region0='$r0' region1='$r1' ticks='$ticks'"; cat "$out" 2>/dev/null; fail=1
+  fi
+else
+  echo "FAIL icount plugin: host build failed"; fail=1
+fi
+
 [ "$fail" -eq 0 ] && echo "run_smoke: all 6 emulated boards pass" || echo "run_smoke: FAILED"
 exit "$fail"

@@ -190,7 +190,7 @@ void hb_plan_raw_byte(hb_proto *p, uint8_t b) {
 }
 
 static void plan_hex(hb_proto *p, const char *hex) {
-  const uint32_t digits = (uint32_t)strlen(hex);
+  const uint32_t digits = hb_str_len(hex);
   if (digits & 1u) {
     hb_error(p, "Insufficent number of hex digits");
     return;
@@ -273,7 +273,7 @@ hb_after hb_cmd_hb_plan(hb_proto *p, uint32_t argc, char **argv) {
     return HB_AFTER_READY;
   }
   const char *sub = argv[1];
-  if (strcmp(sub, "begin") == 0) {
+  if (hb_str_eq(sub, "begin")) {
     uint32_t size = 0, crc = 0;
     if (argc < 4u || !hb_parse_u32(argv[2], &size) || size == 0u ||
         !hb_parse_hex_u32(argv[3], &crc)) {
@@ -294,7 +294,7 @@ hb_after hb_cmd_hb_plan(hb_proto *p, uint32_t argc, char **argv) {
     hb_kv_u64(p, "plan-expect", size);
     return HB_AFTER_READY;
   }
-  if (strcmp(sub, "abort") == 0) {
+  if (hb_str_eq(sub, "abort")) {
     plan_abort(p);
     hb_kv_str(p, "plan", "aborted");
     return HB_AFTER_READY;
@@ -303,9 +303,9 @@ hb_after hb_cmd_hb_plan(hb_proto *p, uint32_t argc, char **argv) {
     hb_error(p, "No plan upload in progress: hb-plan begin SIZE CRC32HEX first");
     return HB_AFTER_READY;
   }
-  if (strcmp(sub, "end") == 0) {
+  if (hb_str_eq(sub, "end")) {
     plan_end(p);
-  } else if (strcmp(sub, "raw") == 0) {
+  } else if (hb_str_eq(sub, "raw")) {
     uint32_t n = 0;
     if (argc < 3u || !hb_parse_u32(argv[2], &n) || n == 0u) {
       hb_error(p, "Usage: hb-plan raw N (N > 0)");
@@ -382,12 +382,18 @@ void hb_bin_finish(hb_proto *p, int crc_ok) {
 
 static const char *dtype_name(uint8_t dt) {
   switch (dt) {
-    case HB_DT_INT8: return "int8";
-    case HB_DT_INT16: return "int16";
-    case HB_DT_INT32: return "int32";
-    case HB_DT_INT64: return "int64";
-    case HB_DT_FLOAT32: return "float32";
-    default: return "unknown";
+    case HB_DT_INT8:
+      return "int8";
+    case HB_DT_INT16:
+      return "int16";
+    case HB_DT_INT32:
+      return "int32";
+    case HB_DT_INT64:
+      return "int64";
+    case HB_DT_FLOAT32:
+      return "float32";
+    default:
+      return "unknown";
   }
 }
 
@@ -437,13 +443,13 @@ hb_after hb_cmd_hb_out(hb_proto *p, uint32_t argc, char **argv) {
 
 hb_after hb_cmd_hb_energy(hb_proto *p, uint32_t argc, char **argv) {
   if (argc >= 2u) {
-    if (strcmp(argv[1], "on") == 0) {
+    if (hb_str_eq(argv[1], "on")) {
       if (p->ops->timestamp_pulse == 0) {
         hb_error(p, "Energy mode not supported by this board");
         return HB_AFTER_READY;
       }
       p->energy = 1;
-    } else if (strcmp(argv[1], "off") == 0) {
+    } else if (hb_str_eq(argv[1], "off")) {
       p->energy = 0;
     } else {
       hb_error(p, "Usage: hb-energy [on|off]");

@@ -76,7 +76,7 @@ static void db_print(hb_proto *p) {
 /* db <hex>: the whole chunk is checked before any byte is stored, so a
  * rejected chunk can be resent as it is. */
 static void db_hex(hb_proto *p, const char *hex) {
-  const uint32_t digits = (uint32_t)strlen(hex);
+  const uint32_t digits = hb_str_len(hex);
   if (p->db_size == 0u) {
     hb_error(p, "Buffer not allocated");
     return;
@@ -110,15 +110,14 @@ static void db_hex(hb_proto *p, const char *hex) {
 hb_after hb_cmd_db(hb_proto *p, uint32_t argc, char **argv) {
   if (argc < 2u) {
     hb_error(p, "Command 'db' requires a subcommand");
-  } else if (strcmp(argv[1], "load") == 0) {
+  } else if (hb_str_eq(argv[1], "load")) {
     uint32_t n = 0;
     if (argc < 3u) {
       hb_error(p, "Command 'db load' requires the # of bytes");
     } else if (!hb_parse_u32(argv[2], &n) || n == 0u) {
       hb_error(p, "Command 'db load' must be >0 bytes");
     } else if (n > p->cfg->input_capacity) {
-      hb_error_u32(p, "Command 'db load' exceeds the buffer capacity of ",
-                   p->cfg->input_capacity);
+      hb_error_u32(p, "Command 'db load' exceeds the buffer capacity of ", p->cfg->input_capacity);
     } else {
       memset(p->cfg->input_buf, 0, n); /* db print shows zeros for bytes not sent yet */
       p->db_size = n;
@@ -129,7 +128,7 @@ hb_after hb_cmd_db(hb_proto *p, uint32_t argc, char **argv) {
       hb_reply_str(&r, " bytes]");
       hb_reply_end(&r);
     }
-  } else if (strcmp(argv[1], "print") == 0) {
+  } else if (hb_str_eq(argv[1], "print")) {
     if (p->db_size == 0u) {
       hb_error(p, "Buffer not allocated");
     } else {
@@ -238,10 +237,18 @@ void hb_print_results(hb_proto *p) {
   }
   uint32_t esize = 0;
   switch (v.dtype) {
-    case HB_DT_INT8: esize = 1; break;
-    case HB_DT_INT16: esize = 2; break;
-    case HB_DT_FLOAT32: esize = 4; break;
-    default: hb_error_u32(p, "Cannot format results of dtype ", v.dtype); return;
+    case HB_DT_INT8:
+      esize = 1;
+      break;
+    case HB_DT_INT16:
+      esize = 2;
+      break;
+    case HB_DT_FLOAT32:
+      esize = 4;
+      break;
+    default:
+      hb_error_u32(p, "Cannot format results of dtype ", v.dtype);
+      return;
   }
   uint32_t scale_bits;
   memcpy(&scale_bits, &v.scale, sizeof(scale_bits)); /* a bit copy, no float math */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "protocol_internal.h"
+#include "text_format.h"
 
 /* A command word and its handler. The standard words are exactly the
  * reference DUT's; every hilbench word starts with "hb-", which no standard
@@ -13,21 +14,11 @@ typedef struct {
 } hb_command;
 
 static const hb_command kCommands[] = {
-    {"name", hb_cmd_name},
-    {"profile", hb_cmd_profile},
-    {"timestamp", hb_cmd_timestamp},
-    {"db", hb_cmd_db},
-    {"infer", hb_cmd_infer},
-    {"results", hb_cmd_results},
-    {"hb-info", hb_cmd_hb_info},
-    {"hb-lat", hb_cmd_hb_lat},
-    {"hb-layers", hb_cmd_hb_layers},
-    {"hb-mem", hb_cmd_hb_mem},
-    {"hb-plan", hb_cmd_hb_plan},
-    {"hb-bin", hb_cmd_hb_bin},
-    {"hb-out", hb_cmd_hb_out},
-    {"hb-energy", hb_cmd_hb_energy},
-    {"hb-reset", hb_cmd_hb_reset},
+    {"name", hb_cmd_name},       {"profile", hb_cmd_profile},     {"timestamp", hb_cmd_timestamp},
+    {"db", hb_cmd_db},           {"infer", hb_cmd_infer},         {"results", hb_cmd_results},
+    {"hb-info", hb_cmd_hb_info}, {"hb-lat", hb_cmd_hb_lat},       {"hb-layers", hb_cmd_hb_layers},
+    {"hb-mem", hb_cmd_hb_mem},   {"hb-plan", hb_cmd_hb_plan},     {"hb-bin", hb_cmd_hb_bin},
+    {"hb-out", hb_cmd_hb_out},   {"hb-energy", hb_cmd_hb_energy}, {"hb-reset", hb_cmd_hb_reset},
     {"hb-exit", hb_cmd_hb_exit},
 };
 
@@ -88,7 +79,7 @@ void hb_dispatch_line(hb_proto *p, char *line) {
   hb_after after = HB_AFTER_READY;
   uint32_t i = 0;
   for (; i < sizeof(kCommands) / sizeof(kCommands[0]); ++i) {
-    if (strcmp(argv[0], kCommands[i].word) == 0) {
+    if (hb_str_eq(argv[0], kCommands[i].word)) {
       after = kCommands[i].fn(p, argc, argv);
       break;
     }

@@ -85,9 +85,14 @@ void hb_proto_feed(hb_proto *p, const uint8_t *data, uint32_t len) {
       continue; /* only a fake board returns */
     }
     switch (p->rx_mode) {
-      case HB_RX_TEXT: text_byte(p, b); break;
-      case HB_RX_BINARY: binary_byte(p, b); break;
-      default: break; /* HB_RX_OFF: not started */
+      case HB_RX_TEXT:
+        text_byte(p, b);
+        break;
+      case HB_RX_BINARY:
+        binary_byte(p, b);
+        break;
+      default:
+        break; /* HB_RX_OFF: not started */
     }
   }
 }

@@ -33,21 +33,21 @@ void hb_reply_hex_bytes(hb_reply *r, const uint8_t *b, uint32_t n);
 void hb_reply_end(hb_reply *r); /* appends "\r\n" and flushes */
 
 /* Whole lines. */
-void hb_line(hb_proto *p, const char *text);                    /* text\r\n */
-void hb_ready(hb_proto *p);                                     /* m-ready */
-void hb_error(hb_proto *p, const char *msg);                    /* e-[msg] */
-void hb_error_u32(hb_proto *p, const char *msg, uint32_t v);    /* e-[msg<v>] */
+void hb_line(hb_proto *p, const char *text);                        /* text\r\n */
+void hb_ready(hb_proto *p);                                         /* m-ready */
+void hb_error(hb_proto *p, const char *msg);                        /* e-[msg] */
+void hb_error_u32(hb_proto *p, const char *msg, uint32_t v);        /* e-[msg<v>] */
 void hb_error_name(hb_proto *p, const char *msg, const char *name); /* e-[msg<name>] */
-void hb_kv_u64(hb_proto *p, const char *key, uint64_t v);       /* m-hb-key=v */
-void hb_kv_str(hb_proto *p, const char *key, const char *v);    /* m-hb-key=v */
+void hb_kv_u64(hb_proto *p, const char *key, uint64_t v);           /* m-hb-key=v */
+void hb_kv_str(hb_proto *p, const char *key, const char *v);        /* m-hb-key=v */
 void hb_timestamp(hb_proto *p); /* m-lap-us-N, or a GPIO pulse in energy mode */
 
 /* Command handlers. argv[0] is the command word; argc >= 1. The return value
  * tells the dispatcher what to do after the handler. */
 typedef enum {
-  HB_AFTER_READY = 0,   /* print m-ready */
-  HB_AFTER_BINARY = 1,  /* a binary transfer started: m-ready comes when it ends */
-  HB_AFTER_RESET = 2    /* print m-ready, then reset */
+  HB_AFTER_READY = 0,  /* print m-ready */
+  HB_AFTER_BINARY = 1, /* a binary transfer started: m-ready comes when it ends */
+  HB_AFTER_RESET = 2   /* print m-ready, then reset */
 } hb_after;
 
 typedef hb_after (*hb_cmd_fn)(hb_proto *p, uint32_t argc, char **argv);

@@ -68,7 +68,7 @@ uint32_t hb_f32_mul_int(int32_t d, uint32_t scale_bits) {
   } else {
     q = prod << (uint32_t)(-s);
   }
-  int32_t e = e2 + s; /* value = q * 2^e */
+  int32_t e = e2 + s;      /* value = q * 2^e */
   if (q == (1ull << 24)) { /* rounding carried into a 25th bit */
     q >>= 1;
     ++e;
@@ -171,4 +171,18 @@ int hb_parse_hex_u32(const char *s, uint32_t *out) {
   if (n == 0u) return 0;
   *out = v;
   return 1;
+}
+
+int hb_str_eq(const char *a, const char *b) {
+  while (*a != '\0' && *a == *b) {
+    ++a;
+    ++b;
+  }
+  return *a == *b;
+}
+
+uint32_t hb_str_len(const char *s) {
+  uint32_t n = 0;
+  while (s[n] != '\0') ++n;
+  return n;
 }

@@ -42,6 +42,9 @@ int hb_parse_u32(const char *s, uint32_t *out);
 int hb_parse_signed_u32(const char *s, uint32_t *magnitude, int *negative);
 /* Parses a whole token of 1..8 hex digits, optional "0x" prefix. */
 int hb_parse_hex_u32(const char *s, uint32_t *out);
+/* strcmp(a, b) == 0 and strlen, without libc. */
+int hb_str_eq(const char *a, const char *b);
+uint32_t hb_str_len(const char *s);
 /* Value of one hex digit (either case), or -1. */
 int hb_hex_digit(char c);
 

@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> store(data, data + size);
   uint8_t* plan_bytes = store.data();
   if (size >= sizeof(hb_plan_header)) {
-    uint32_t crc = hb_crc32(0, plan_bytes + HB_PLAN_CRC_START, size - HB_PLAN_CRC_START);
+    uint32_t crc = hb_plan_crc(plan_bytes, size);
     std::memcpy(plan_bytes + offsetof(hb_plan_header, crc32), &crc, sizeof crc);
   }
 

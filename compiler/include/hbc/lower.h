@@ -25,9 +25,9 @@ namespace hbc {
 enum class Rounding { kDouble, kSingle };
 
 // Where an op's output may be placed relative to one of its inputs when that
-// input dies at this op. The output's first byte may start `lead` bytes
-// before the input's first byte (lead >= 0) and the two may overlap
-// otherwise: the kernel writes its output in increasing address order and
+// input dies at this op: the output may overlap the input provided it starts
+// at least `lead` bytes before it (output_offset + lead <= input_offset,
+// lead >= 0). The kernel writes its output in increasing address order and
 // never overwrites input bytes it has yet to read. lead = 0 with equal sizes
 // is plain in-place (elementwise ops). `alias` means the output IS the input
 // (RESHAPE/SQUEEZE): same bytes, the op then does nothing.

@@ -28,7 +28,8 @@ TensorQuant per_tensor_quant(const Operator& op, const Tensor& t, const char* ro
   TensorQuant q;
   q.scale = t.quant.scale[0];
   if (!(q.scale > 0.0f) || !std::isfinite(q.scale)) {
-    invalid(op, std::string(role) + " tensor '" + t.name + "' has a non-positive or non-finite scale");
+    invalid(op,
+            std::string(role) + " tensor '" + t.name + "' has a non-positive or non-finite scale");
   }
   int32_t lo = 0, hi = 0;
   dtype_limits(t.dtype, &lo, &hi);
@@ -43,8 +44,8 @@ TensorQuant per_tensor_quant(const Operator& op, const Tensor& t, const char* ro
 
 void unary_io(const LowerContext& ctx, const Operator& op, const Tensor** in, const Tensor** out) {
   if (op.inputs.size() != 1 || op.outputs.size() != 1) {
-    invalid(op, "expected 1 input and 1 output, got " + std::to_string(op.inputs.size()) +
-                    " and " + std::to_string(op.outputs.size()));
+    invalid(op, "expected 1 input and 1 output, got " + std::to_string(op.inputs.size()) + " and " +
+                    std::to_string(op.outputs.size()));
   }
   *in = &input(ctx, op, 0);
   *out = &output(ctx, op, 0);

@@ -10,8 +10,9 @@ AxisGeometry conv_axis(Padding padding, int32_t in, int32_t filter, int32_t stri
   AxisGeometry g;
   if (stride <= 0) return g;  // TFLite's ComputeOutSize returns 0 too
   const int64_t effective = static_cast<int64_t>(filter - 1) * dilation + 1;
-  int64_t out = padding == Padding::kSame ? (static_cast<int64_t>(in) + stride - 1) / stride
-                                          : (static_cast<int64_t>(in) + stride - effective) / stride;
+  int64_t out = padding == Padding::kSame
+                    ? (static_cast<int64_t>(in) + stride - 1) / stride
+                    : (static_cast<int64_t>(in) + stride - effective) / stride;
   if (out < 0) out = 0;
   g.out = static_cast<int32_t>(out);
   int64_t total = (out - 1) * stride + effective - in;

@@ -14,8 +14,8 @@ namespace hbc {
 // (total / 2; the odd remainder goes to the trailing side and needs no
 // field, since the kernel bounds-checks every tap).
 struct AxisGeometry {
-  int32_t out = 0;  // output size, elements
-  int32_t pad = 0;  // leading padding, elements
+  int32_t out = 0;         // output size, elements
+  int32_t pad = 0;         // leading padding, elements
   int32_t pad_offset = 0;  // total padding % 2 (TFLite's width/height_offset)
 };
 AxisGeometry conv_axis(Padding padding, int32_t in, int32_t filter, int32_t stride,

@@ -198,9 +198,10 @@ LoweredOp lower_softmax(LowerContext& ctx, const Operator& op) {
                             std::to_string(qo.scale) + " and " + std::to_string(qo.zero_point));
       }
     } else if (qo.zero_point != -32768 || !near(qo.scale, 1.0f / 65536, 0.001f * 1.0f / 65536)) {
-      unsupported(op, "int16 output of an int8 softmax must have scale 1/65536 and zero point "
-                      "-32768, got " + std::to_string(qo.scale) + " and " +
-                          std::to_string(qo.zero_point));
+      unsupported(op,
+                  "int16 output of an int8 softmax must have scale 1/65536 and zero point "
+                  "-32768, got " +
+                      std::to_string(qo.scale) + " and " + std::to_string(qo.zero_point));
     }
     if (depth >= 4096) {
       unsupported(op, "int8 softmax over " + std::to_string(depth) +
@@ -208,8 +209,9 @@ LoweredOp lower_softmax(LowerContext& ctx, const Operator& op) {
     }
     constexpr int kScaledDiffIntegerBits = 5;
     if (!(beta * static_cast<double>(qi.scale) * (1 << (31 - kScaledDiffIntegerBits)) > 1.0)) {
-      unsupported(op, "beta * input scale is below 2^-26 (TFLM's PreprocessSoftmaxScaling "
-                      "rejects it)");
+      unsupported(op,
+                  "beta * input scale is below 2^-26 (TFLM's PreprocessSoftmaxScaling "
+                  "rejects it)");
     }
     int32_t shift = 0;
     if (ctx.single_rounding()) {
@@ -224,7 +226,8 @@ LoweredOp lower_softmax(LowerContext& ctx, const Operator& op) {
                                  &p.input_multiplier, &shift);
     }
     p.input_left_shift = shift;
-    p.diff_min = static_cast<int32_t>(-1.0 * calculate_input_radius(kScaledDiffIntegerBits, shift, 31));
+    p.diff_min =
+        static_cast<int32_t>(-1.0 * calculate_input_radius(kScaledDiffIntegerBits, shift, 31));
     // Differences are >= -255 in int8; diff_min below that changes nothing.
     p.diff_min = std::max(p.diff_min, -255);
     lo.set_params(p);
@@ -253,17 +256,19 @@ LoweredOp lower_softmax(LowerContext& ctx, const Operator& op) {
     lo.set_params(p);
     const int in_index = op.inputs[0];
     const std::vector<int16_t> exp_lut = gen_lut_s16(exp_f, -10.0f, 0.0f, -1.0f, 1.0f);
-    const std::vector<int16_t> recip_lut = gen_lut_s16(one_over_one_plus_x_f, 0.0f, 1.0f, -1.0f, 1.0f);
+    const std::vector<int16_t> recip_lut =
+        gen_lut_s16(one_over_one_plus_x_f, 0.0f, 1.0f, -1.0f, 1.0f);
     const std::string base = "softmax" + std::to_string(op.index);
     const int exp_id = ctx.add_const_array(base + "/exp_lut", DType::kInt16, exp_lut);
-    const int recip_id = ctx.add_const_array(base + "/one_over_one_plus_x_lut", DType::kInt16, recip_lut);
+    const int recip_id =
+        ctx.add_const_array(base + "/one_over_one_plus_x_lut", DType::kInt16, recip_lut);
     lo.inputs = {in_index, exp_id, recip_id};
     allow_in_place(lo);
     return lo;
   }
 
-  unsupported(op, act::dtype_pair(*in, *out) +
-                      " (int8 -> int8, int8 -> int16 and int16 -> int16 only)");
+  unsupported(
+      op, act::dtype_pair(*in, *out) + " (int8 -> int8, int8 -> int16 and int16 -> int16 only)");
 }
 
 LoweredOp lower_logistic(LowerContext& ctx, const Operator& op) {
@@ -353,8 +358,8 @@ LoweredOp lower_leaky_relu(LowerContext& ctx, const Operator& op) {
   const double identity_multiplier = static_cast<double>(qi.scale / qo.scale);
   quantize_multiplier(alpha_multiplier, &p.output_multiplier_alpha, &p.output_shift_alpha,
                       ctx.single_rounding());
-  quantize_multiplier(identity_multiplier, &p.output_multiplier_identity,
-                      &p.output_shift_identity, ctx.single_rounding());
+  quantize_multiplier(identity_multiplier, &p.output_multiplier_identity, &p.output_shift_identity,
+                      ctx.single_rounding());
   const int max_shift = in->dtype == DType::kInt8 ? 22 : 14;
   if (p.output_shift_alpha > max_shift || p.output_shift_identity > max_shift) {
     unsupported(op, "input/output scale ratio is too large");

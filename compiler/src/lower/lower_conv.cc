@@ -84,8 +84,8 @@ std::vector<float> weight_scales(const Operator& op, const Tensor& w, int32_t n_
   const auto& q = w.quant;
   if (q.scale.empty()) invalid(op, "weights " + tname(w) + " are not quantized");
   if (q.scale.size() != 1 && static_cast<int64_t>(q.scale.size()) != n_out) {
-    invalid(op, "weights " + tname(w) + " have " + std::to_string(q.scale.size()) +
-                    " scales for " + std::to_string(n_out) + " output channels");
+    invalid(op, "weights " + tname(w) + " have " + std::to_string(q.scale.size()) + " scales for " +
+                    std::to_string(n_out) + " output channels");
   }
   if (q.per_channel() && q.quantized_dimension != quant_dim) {
     unsupported(op, "weights " + tname(w) + " quantized along dimension " +
@@ -108,7 +108,8 @@ std::vector<float> weight_scales(const Operator& op, const Tensor& w, int32_t n_
   if (zp < -128 || zp > 127) invalid(op, "weights zero point out of range");
   if (zp_out) *zp_out = static_cast<int32_t>(zp);
   std::vector<float> s(static_cast<size_t>(n_out));
-  for (int32_t i = 0; i < n_out; ++i) s[static_cast<size_t>(i)] = q.per_channel() ? q.scale[static_cast<size_t>(i)] : q.scale[0];
+  for (int32_t i = 0; i < n_out; ++i)
+    s[static_cast<size_t>(i)] = q.per_channel() ? q.scale[static_cast<size_t>(i)] : q.scale[0];
   return s;
 }
 
@@ -147,7 +148,8 @@ int bias_slot(LowerContext& ctx, const Operator& op, size_t slot, DType act, int
                     std::to_string(n_out) + " output channels");
   }
   if (act == DType::kInt8) {
-    if (b.dtype != DType::kInt32) unsupported(op, "bias " + tname(b) + ": int8 ops need int32 bias");
+    if (b.dtype != DType::kInt32)
+      unsupported(op, "bias " + tname(b) + ": int8 ops need int32 bias");
     return b.index;
   }
   if (b.dtype == DType::kInt64) return b.index;
@@ -173,7 +175,8 @@ void require_4d(const Operator& op, const Tensor& t, const char* role) {
 }
 
 int16_t small(const Operator& op, int32_t v, const char* what) {
-  if (v < 1 || v > kI16Max) invalid(op, std::string(what) + " " + std::to_string(v) + " out of range");
+  if (v < 1 || v > kI16Max)
+    invalid(op, std::string(what) + " " + std::to_string(v) + " out of range");
   return static_cast<int16_t>(v);
 }
 
@@ -250,7 +253,8 @@ LoweredOp lower_conv_like(LowerContext& ctx, const Operator& op, ConvKind kind) 
                ctx.add_const_array(base + "/shifts", DType::kInt32, shift)};
   lo.outputs = {out.index};
   lo.set_params(p);
-  const uint64_t filter_volume = static_cast<uint64_t>(dim(w, 1)) * static_cast<uint64_t>(dim(w, 2)) *
+  const uint64_t filter_volume = static_cast<uint64_t>(dim(w, 1)) *
+                                 static_cast<uint64_t>(dim(w, 2)) *
                                  (kind == ConvKind::kConv ? static_cast<uint64_t>(dim(w, 3)) : 1u);
   lo.macs = static_cast<uint64_t>(out.elems()) * filter_volume;
 
@@ -259,9 +263,9 @@ LoweredOp lower_conv_like(LowerContext& ctx, const Operator& op, ConvKind kind) 
   const int64_t es = static_cast<int64_t>(dtype_size(in.dtype));
   OverlapHint h;
   h.input_slot = 0;
-  h.lead = conv_overlap_lead(dim(in, 0), dim(in, 1), int64_t{dim(in, 2)} * dim(in, 3) * es,
-                             dim(out, 1), int64_t{dim(out, 2)} * dim(out, 3) * es, o.stride_h,
-                             gh.pad);
+  h.lead =
+      conv_overlap_lead(dim(in, 0), dim(in, 1), int64_t{dim(in, 2)} * dim(in, 3) * es, dim(out, 1),
+                        int64_t{dim(out, 2)} * dim(out, 3) * es, o.stride_h, gh.pad);
   lo.overlaps.push_back(h);
   return lo;
 }
@@ -365,7 +369,8 @@ LoweredOp lower_fully_connected(LowerContext& ctx, const Operator& op) {
   const OpOptions& o = op.options;
   if (o.weights_format != 0) unsupported(op, "shuffled (SHUFFLED4x16INT8) weights");
   check_types(op, in, w, out);
-  if (w.shape.size() != 2) invalid(op, "weights " + tname(w) + " must be 2-D, are " + shape_str(w.shape));
+  if (w.shape.size() != 2)
+    invalid(op, "weights " + tname(w) + " must be 2-D, are " + shape_str(w.shape));
   const int32_t units = dim(w, 0);
   const int32_t depth = dim(w, 1);
   if (units < 1 || depth < 1) invalid(op, "empty weights");

@@ -30,8 +30,8 @@ LoweredOp lower_quantize(LowerContext& ctx, const Operator& op) {
                         ctx.single_rounding());
     const int max_shift = in->dtype == DType::kInt8 ? 22 : 14;
     if (p.output_shift > max_shift) {
-      unsupported(op, "input/output scale ratio " + std::to_string(effective_scale) +
-                          " is too large");
+      unsupported(op,
+                  "input/output scale ratio " + std::to_string(effective_scale) + " is too large");
     }
   } else {
     unsupported(op, act::dtype_pair(*in, *out) +
@@ -45,7 +45,8 @@ LoweredOp lower_quantize(LowerContext& ctx, const Operator& op) {
   lo.macs = static_cast<uint64_t>(in->elems());
   // The kernels read element i before writing element i and never widen in
   // place: output elements no larger than input ones may share the buffer.
-  if (dtype_size(out->dtype) <= dtype_size(in->dtype)) lo.overlaps.push_back(OverlapHint{0, 0, false});
+  if (dtype_size(out->dtype) <= dtype_size(in->dtype))
+    lo.overlaps.push_back(OverlapHint{0, 0, false});
   return lo;
 }
 

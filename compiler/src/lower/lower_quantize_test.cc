@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <vector>
 
@@ -52,8 +53,7 @@ T params_of(const hbc::LoweredOp& lo) {
 }  // namespace
 
 TEST_CASE("quantize float32 -> int8/int16: halves away from zero, saturating, NaN to zp") {
-  const hbc::LoweredOp lo =
-      lower_one(114, hbc::DType::kFloat32, 0, 0, hbc::DType::kInt8, 0.5f, -1);
+  const hbc::LoweredOp lo = lower_one(114, hbc::DType::kFloat32, 0, 0, hbc::DType::kInt8, 0.5f, -1);
   CHECK(lo.overlaps.size() == 1);  // narrowing may run in place
   const hb_quantize_params p = params_of<hb_quantize_params>(lo);
   const float in[8] = {1.25f, -1.25f, 0.74f, 1000.0f, -1000.0f, std::nanf(""), 0.0f, 0.2499999f};
@@ -77,21 +77,21 @@ TEST_CASE("quantize float32 -> int8/int16: halves away from zero, saturating, Na
 }
 
 TEST_CASE("quantize int -> int requantizes with the rounding mode") {
-  // Scale ratio 3/4 from int8 to int8: x=-2 -> -1.5 (ties differ by mode? no:
-  // both round half away from zero for this exact product in double mode, and
-  // half up in single mode).
+  // Scale ratio 3/4 from int8 to int8. Ties: single rounding rounds half up;
+  // gemmlowp's doubling high multiply rounds negative ties toward zero, so
+  // -1.5 -> -1 and 1.5 -> 2 in both modes here.
   for (hbc::Rounding r : {hbc::Rounding::kDouble, hbc::Rounding::kSingle}) {
-    const bool single = r == hbc::Rounding::kSingle;
+    const int single = r == hbc::Rounding::kSingle;
     const hb_quantize_params p = params_of<hb_quantize_params>(
         lower_one(114, hbc::DType::kInt8, 0.75f, 10, hbc::DType::kInt8, 1.0f, -5, r));
     const int8_t in[8] = {10, 12, 8, 127, -128, 11, 9, 14};
     int8_t out[8];
     hb_requantize_s8_s8(in, out, 8, &p, single);
     CHECK(out[0] == -5);
-    CHECK(out[1] == -5 + 2);                 // 1.5 -> 2 in both modes
-    CHECK(out[2] == -5 + (single ? -1 : -2));  // -1.5: half up vs half away from zero
-    CHECK(out[3] == -5 + 88);                // 117 * 0.75 = 87.75 -> 88
-    CHECK(out[4] == -128);                   // -138 * 0.75 - 5 saturates
+    CHECK(out[1] == -5 + 2);    // 1.5 -> 2 in both modes
+    CHECK(out[2] == -5 - 1);    // -1.5 -> -1
+    CHECK(out[3] == -5 + 88);   // 117 * 0.75 = 87.75 -> 88
+    CHECK(out[4] == -5 - 103);  // -138 * 0.75 = -103.5 -> -103
     CHECK(out[7] == -5 + 3);
   }
   const hb_quantize_params w = params_of<hb_quantize_params>(

@@ -23,6 +23,12 @@ namespace {
 // SPATIAL mode reproduces the old path when this is set.
 constexpr bool kLegacySpatialMean = false;
 
+// TFLite's reference_ops::Mean truncates when input and output quantization
+// are equal; TFLM's int8 MEAN (checked against TFLM's own interpreter, the
+// tflite-micro package, on the oracle case mean_hw_keep_sameq) always takes
+// QuantizedMeanOrSum, which rounds. Off to match TFLM.
+constexpr bool kTruncatingSameQuantMean = false;
+
 int floor_log2(int64_t v) {
   int r = -1;
   while (v > 0) {
@@ -87,10 +93,9 @@ LoweredOp lower_mean(LowerContext& ctx, const Operator& op) {
   p.output_zero_point = k2::zero_point_of(op, out);
   p.count = static_cast<int32_t>(count);
 
-  const bool spatial = kLegacySpatialMean && op.options.keep_dims && ndim == 4 &&
-                       raw_axes.size() == 2 &&
-                       ((raw_axes[0] == 1 && raw_axes[1] == 2) ||
-                        (raw_axes[0] == 2 && raw_axes[1] == 1));
+  const bool spatial =
+      kLegacySpatialMean && op.options.keep_dims && ndim == 4 && raw_axes.size() == 2 &&
+      ((raw_axes[0] == 1 && raw_axes[1] == 2) || (raw_axes[0] == 2 && raw_axes[1] == 1));
   // PrepareMeanOrSum: real multiplier in double.
   const double real = static_cast<double>(si) / static_cast<double>(so);
   int32_t m = 0, s = 0;
@@ -99,7 +104,7 @@ LoweredOp lower_mean(LowerContext& ctx, const Operator& op) {
     p.mode = HB_MEAN_SPATIAL;
     p.multiplier = m;
     p.shift = s;
-  } else if (p.input_zero_point == p.output_zero_point && si == so) {
+  } else if (kTruncatingSameQuantMean && p.input_zero_point == p.output_zero_point && si == so) {
     p.mode = HB_MEAN_TRUNC;
   } else {
     // QuantizedMeanOrSum folds 1/count into the multiplier: shift by

@@ -36,7 +36,8 @@ LoweredOp single_io(const Operator& op, uint16_t opcode) {
 // StridedSlice evaluates with).
 int64_t slice_start(int64_t start, int64_t stride, bool begin_masked, int64_t size) {
   if (start < 0) start += size;
-  start = stride > 0 ? std::clamp<int64_t>(start, 0, size) : std::clamp<int64_t>(start, -1, size - 1);
+  start =
+      stride > 0 ? std::clamp<int64_t>(start, 0, size) : std::clamp<int64_t>(start, -1, size - 1);
   if (begin_masked) start = stride > 0 ? 0 : size - 1;
   return start;
 }
@@ -146,8 +147,8 @@ LoweredOp lower_concatenation(LowerContext& ctx, const Operator& op) {
                           "' quantization differs from the output's (no requantizing concat)");
     }
     if (in.shape.size() != out.shape.size()) {
-      invalid(op, "input " + shape_str(in.shape) + " rank differs from output " +
-                      shape_str(out.shape));
+      invalid(op,
+              "input " + shape_str(in.shape) + " rank differs from output " + shape_str(out.shape));
     }
     for (int d = 0; d < nd; ++d) {
       if (d != axis && in.shape[static_cast<size_t>(d)] != out.shape[static_cast<size_t>(d)]) {

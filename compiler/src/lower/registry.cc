@@ -4,15 +4,7 @@
 
 namespace hbc {
 
-// HBC_WEAK_LOWERINGS (development only) lets a build link while some
-// lowerings are missing; they are then reported as unsupported.
-#ifdef HBC_WEAK_LOWERINGS
-#define HBC_WEAK __attribute__((weak))
-#else
-#define HBC_WEAK
-#endif
-#define HBC_DECLARE_LOWERING(name) \
-  HBC_WEAK LoweredOp lower_##name(LowerContext& ctx, const Operator& op);
+#define HBC_DECLARE_LOWERING(name) LoweredOp lower_##name(LowerContext& ctx, const Operator& op);
 HBC_DECLARE_LOWERING(conv_2d)
 HBC_DECLARE_LOWERING(depthwise_conv_2d)
 HBC_DECLARE_LOWERING(fully_connected)
@@ -37,7 +29,7 @@ HBC_DECLARE_LOWERING(quantize)
 HBC_DECLARE_LOWERING(dequantize)
 
 // TFLite BuiltinOperator values (tensorflow/lite/schema/schema.fbs).
-static LowerFn lowering_for(int builtin_code) {
+LowerFn find_lowering(int builtin_code) {
   switch (builtin_code) {
     case 0: return lower_add;
     case 1: return lower_average_pool_2d;
@@ -66,11 +58,6 @@ static LowerFn lowering_for(int builtin_code) {
     case 117: return lower_hard_swish;
     default: return nullptr;
   }
-}
-
-LowerFn find_lowering(int builtin_code) {
-  LowerFn fn = lowering_for(builtin_code);
-  return fn;  // null when unsupported (or, in a weak build, not linked in)
 }
 
 }  // namespace hbc

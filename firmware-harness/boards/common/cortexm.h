@@ -15,7 +15,7 @@
 #define HB_SYST_CVR HB_REG32(0xE000E018u) /* current value, counts down */
 
 /* System control block. */
-#define HB_SCB_ICSR HB_REG32(0xE000ED04u)  /* PENDSTSET bit 26 */
+#define HB_SCB_ICSR HB_REG32(0xE000ED04u) /* PENDSTSET bit 26 */
 #define HB_SCB_VTOR HB_REG32(0xE000ED08u)
 #define HB_SCB_AIRCR HB_REG32(0xE000ED0Cu) /* VECTKEY 0x05FA << 16, SYSRESETREQ bit 2 */
 #define HB_SCB_CPACR HB_REG32(0xE000ED88u) /* CP10/CP11 access (FPU, MVE) bits 23:20 */
@@ -24,9 +24,9 @@
 /* Debug/trace: DEMCR.TRCENA gates the DWT (C1.6.5, C1.8 Armv7-M ARM). */
 #define HB_DEMCR HB_REG32(0xE000EDFCu)
 #define HB_DEMCR_TRCENA (1u << 24)
-#define HB_DWT_CTRL HB_REG32(0xE0001000u)   /* CYCCNTENA bit 0, NOCYCCNT bit 25 */
+#define HB_DWT_CTRL HB_REG32(0xE0001000u) /* CYCCNTENA bit 0, NOCYCCNT bit 25 */
 #define HB_DWT_CYCCNT HB_REG32(0xE0001004u)
-#define HB_DWT_LAR HB_REG32(0xE0001FB0u)    /* CoreSight lock: Cortex-M7 needs the key */
+#define HB_DWT_LAR HB_REG32(0xE0001FB0u) /* CoreSight lock: Cortex-M7 needs the key */
 
 static inline uint32_t hb_irq_save(void) {
   uint32_t primask;

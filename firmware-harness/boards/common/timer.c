@@ -16,7 +16,7 @@ void SysTick_Handler(void) { s_systick_wraps++; }
  * privileged reads of its registers return 0, so it is rejected there. */
 static int dwt_start(void) {
   HB_DEMCR |= HB_DEMCR_TRCENA;
-  HB_DWT_LAR = 0xC5ACCE55u; /* Cortex-M7 ignores DWT writes until unlocked */
+  HB_DWT_LAR = 0xC5ACCE55u;               /* Cortex-M7 ignores DWT writes until unlocked */
   if (HB_DWT_CTRL & (1u << 25)) return 0; /* NOCYCCNT: no cycle counter */
   HB_DWT_CYCCNT = 0;
   HB_DWT_CTRL |= 1u;

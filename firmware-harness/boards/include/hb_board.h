@@ -34,11 +34,11 @@ extern "C" {
 
 /* Static facts about the board, matching device-profiles/<id>.json. */
 typedef struct {
-  const char *id;       /* profile id, e.g. "mps2-an386" */
-  const char *core;     /* e.g. "cortex-m4" */
-  uint32_t cpu_hz;      /* core clock after hb_board_init (Hz) */
-  uint32_t uart_baud;   /* console UART baud rate (emulators ignore it) */
-  uint8_t emulated;     /* 1 when the board only exists under QEMU */
+  const char *id;     /* profile id, e.g. "mps2-an386" */
+  const char *core;   /* e.g. "cortex-m4" */
+  uint32_t cpu_hz;    /* core clock after hb_board_init (Hz) */
+  uint32_t uart_baud; /* console UART baud rate (emulators ignore it) */
+  uint8_t emulated;   /* 1 when the board only exists under QEMU */
 } hb_board_info_t;
 
 const hb_board_info_t *hb_board_info(void);
@@ -135,12 +135,12 @@ typedef struct {
 } hb_region_t;
 
 typedef struct {
-  hb_region_t flash;     /* whole code memory (vector table at its start) */
-  hb_region_t ram;       /* whole data RAM */
-  hb_region_t image;     /* bytes of flash used by this firmware (text+rodata+data init) */
-  hb_region_t stack;     /* main stack: grows down from stack.start + stack.size */
-  hb_region_t free_ram;  /* RAM between end of .bss and the stack: arena candidates */
-  hb_region_t model;     /* model partition (plan bytes), not overlapping the image */
+  hb_region_t flash;    /* whole code memory (vector table at its start) */
+  hb_region_t ram;      /* whole data RAM */
+  hb_region_t image;    /* bytes of flash used by this firmware (text+rodata+data init) */
+  hb_region_t stack;    /* main stack: grows down from stack.start + stack.size */
+  hb_region_t free_ram; /* RAM between end of .bss and the stack: arena candidates */
+  hb_region_t model;    /* model partition (plan bytes), not overlapping the image */
 } hb_memory_map_t;
 
 void hb_board_memory_map(hb_memory_map_t *map);

@@ -23,8 +23,8 @@
 #define RCC_APB1ENR1 HB_REG32(RCC_BASE + 0x58u) /* PWREN bit 28 (6.4.19) */
 #define RCC_APB1ENR2 HB_REG32(RCC_BASE + 0x5Cu) /* LPUART1EN bit 0 (6.4.20) */
 /* RCC_CCIPR (0x88) LPUART1SEL resets to 00 = PCLK1: left alone (6.4.28). */
-#define PWR_CR2 HB_REG32(0x40007004u)           /* IOSV bit 9 (5.4.2) */
-#define GPIOC_BASE 0x48000800u                  /* memory map, RM0432 2.2.2 */
+#define PWR_CR2 HB_REG32(0x40007004u) /* IOSV bit 9 (5.4.2) */
+#define GPIOC_BASE 0x48000800u        /* memory map, RM0432 2.2.2 */
 #define GPIOG_BASE 0x48001800u
 #define LPUART1_BASE 0x40008000u
 #define TS_PIN 6u
@@ -45,8 +45,8 @@ void hb_board_init(void) {
   hb_stm32_gpio_af(GPIOG_BASE, 8u, 8u);
   /* LPUART: BRR = 256 fck / baud (52.4.7); 4 MHz, 115200 -> 8889, within
    * [0x300, 0xFFFFF] and fck in [3 x baud, 4096 x baud]. */
-  hb_stm32v2_usart_init(LPUART1_BASE, (uint32_t)((256ull * kInfo.cpu_hz + kInfo.uart_baud / 2u) /
-                                                 kInfo.uart_baud));
+  hb_stm32v2_usart_init(
+      LPUART1_BASE, (uint32_t)((256ull * kInfo.cpu_hz + kInfo.uart_baud / 2u) / kInfo.uart_baud));
 
   hb_stm32_gpio_write(GPIOC_BASE, TS_PIN, 1);
   hb_stm32_gpio_mode(GPIOC_BASE, TS_PIN, 1u);

@@ -14,22 +14,23 @@
 #include "hb_board.h"
 #include "pl011.h"
 
-#define ATOMIC_CLR 0x3000u /* register alias: write 1s to clear (2.1.2) */
+#define ATOMIC_CLR 0x3000u      /* register alias: write 1s to clear (2.1.2) */
 #define RESETS_BASE 0x4000C000u /* RESET 0x0, RESET_DONE 0x8 (2.14.3) */
 #define RESET_IO_BANK0 (1u << 5)
 #define RESET_PADS_BANK0 (1u << 8)
 #define RESET_UART0 (1u << 22)
-#define XOSC_BASE 0x40024000u /* CTRL 0x00, STATUS 0x04 (STABLE bit 31), STARTUP 0x0C (2.16.7) */
+#define XOSC_BASE 0x40024000u   /* CTRL 0x00, STATUS 0x04 (STABLE bit 31), STARTUP 0x0C (2.16.7) */
 #define CLOCKS_BASE 0x40008000u /* 2.15.7 */
 #define CLK_REF_CTRL HB_REG32(CLOCKS_BASE + 0x30u)     /* SRC 1:0, 2 = xosc_clksrc */
 #define CLK_REF_SELECTED HB_REG32(CLOCKS_BASE + 0x38u) /* one-hot, bit 2 = xosc */
 #define CLK_SYS_CTRL HB_REG32(CLOCKS_BASE + 0x3Cu)     /* SRC bit 0, 0 = clk_ref */
 #define CLK_SYS_SELECTED HB_REG32(CLOCKS_BASE + 0x44u)
-#define CLK_PERI_CTRL HB_REG32(CLOCKS_BASE + 0x48u)    /* ENABLE bit 11, AUXSRC 7:5 (0 = clk_sys) */
+#define CLK_PERI_CTRL HB_REG32(CLOCKS_BASE + 0x48u) /* ENABLE bit 11, AUXSRC 7:5 (0 = clk_sys) */
 #define IO_BANK0_BASE 0x40014000u /* GPIOn_CTRL at 0x04 + 8n, FUNCSEL 4:0 (2.19.6.1) */
 #define FUNCSEL_UART 2u
 #define FUNCSEL_SIO 5u
-#define SIO_BASE 0xD0000000u /* GPIO_OUT_SET 0x14, GPIO_OUT_CLR 0x18, GPIO_OE_SET 0x24 (2.3.1.7) */
+#define SIO_BASE 0xD0000000u /* GPIO_OUT_SET 0x14, GPIO_OUT_CLR 0x18, GPIO_OE_SET 0x24 (2.3.1.7) \
+                              */
 #define UART0_BASE 0x40034000u
 #define PIN_TS 2u
 
@@ -38,7 +39,7 @@ static const hb_board_info_t kInfo = {"rpi-pico", "cortex-m0plus", 12000000u, 11
 const hb_board_info_t *hb_board_info(void) { return &kInfo; }
 
 static void clocks_from_xosc(void) {
-  HB_REG32(XOSC_BASE + 0x0Cu) = 47u; /* ~1 ms startup: (12 MHz / 1000) / 256 */
+  HB_REG32(XOSC_BASE + 0x0Cu) = 47u;                     /* ~1 ms startup: (12 MHz / 1000) / 256 */
   HB_REG32(XOSC_BASE + 0x00u) = (0xFABu << 12) | 0xAA0u; /* ENABLE, FREQ_RANGE 1-15 MHz */
   while (!(HB_REG32(XOSC_BASE + 0x04u) & (1u << 31))) {
   }

@@ -21,30 +21,31 @@ namespace hbtest {
 struct FakeBoard {
   // --- what the tests set ---
   bool plan_loaded = true;
-  hb_status plan_status = HB_OK;      // reported when !plan_loaded
-  uint32_t input_bytes = 16;          // bytes the host must send
+  hb_status plan_status = HB_OK;  // reported when !plan_loaded
+  uint32_t input_bytes = 16;      // bytes the host must send
   uint8_t out_dtype = HB_DT_INT8;
   uint32_t out_elems = 4;
   float out_scale = 1.0f / 256.0f;
   int32_t out_zero_point = -128;
   std::vector<uint32_t> infer_cost = {1000};  // ticks per inference, cycled
-  hb_status fail_infer_at = HB_OK;    // status returned by inference number fail_index
+  hb_status fail_infer_at = HB_OK;            // status returned by inference number fail_index
   uint32_t fail_index = 0;
   hb_status load_status = HB_OK;
+  uint32_t max_inferences = 0xFFFFFFFFu;  // later inferences fail (bounds fuzzing time)
   uint32_t plan_capacity = 4096;
   hb_status write_status = HB_OK;
   bool with_energy = true, with_plan_upload = true, with_exit = true, with_layers = true;
   bool with_mem = true, with_reset = false;
 
   // --- what the tests read ---
-  std::string out;                    // everything written to the serial line
+  std::string out;  // everything written to the serial line
   uint32_t writes = 0;
-  std::vector<uint8_t> input;         // last load_input bytes
-  std::vector<uint8_t> output;        // output tensor bytes
-  std::vector<uint8_t> plan;          // uploaded plan bytes
+  std::vector<uint8_t> input;   // last load_input bytes
+  std::vector<uint8_t> output;  // output tensor bytes
+  std::vector<uint8_t> plan;    // uploaded plan bytes
   uint32_t inferences = 0, pulses = 0, resets = 0, exits = 0;
   int32_t exit_code = -1000;
-  uint64_t clock = 0;                 // ticks; now_us = clock / 10
+  uint64_t clock = 0;  // ticks; now_us = clock / 10
 
   uint8_t sha[32];
   hb_harness_ops ops{};
@@ -171,6 +172,7 @@ struct FakeBoard {
   }
 
   hb_status Infer() {
+    if (inferences >= max_inferences) return HB_ERR_BAD_ARG;
     if (fail_infer_at != HB_OK && inferences == fail_index) {
       ++inferences;
       return fail_infer_at;

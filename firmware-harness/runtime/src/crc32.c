@@ -21,3 +21,11 @@ uint32_t hb_crc32(uint32_t crc, const void *data, size_t len) {
   }
   return ~crc;
 }
+
+uint32_t hb_plan_crc(const void *plan, uint32_t total_size) {
+  static const uint8_t kZero[4] = {0, 0, 0, 0};
+  const uint8_t *p = (const uint8_t *)plan;
+  uint32_t crc = hb_crc32(0, p, HB_PLAN_CRC_OFFSET);
+  crc = hb_crc32(crc, kZero, 4);
+  return hb_crc32(crc, p + HB_PLAN_CRC_OFFSET + 4, total_size - HB_PLAN_CRC_OFFSET - 4);
+}

@@ -4,16 +4,9 @@
 
 #include "hb/op_context.h"
 
-/* HB_WEAK_OPS (development only) lets a build link while some operators
- * are missing: a missing op is then reported as unsupported at load time. */
-#ifdef HB_WEAK_OPS
-#define HB_OP_WEAK __attribute__((weak))
-#else
-#define HB_OP_WEAK
-#endif
-#define HB_DECLARE_OP(name)                                             \
-  HB_OP_WEAK hb_status hb_op_##name##_check(const hb_op_check_ctx *c); \
-  HB_OP_WEAK void hb_op_##name##_eval(const hb_op_ctx *c);
+#define HB_DECLARE_OP(name)                                  \
+  hb_status hb_op_##name##_check(const hb_op_check_ctx *c); \
+  void hb_op_##name##_eval(const hb_op_ctx *c);
 
 HB_DECLARE_OP(conv_2d)
 HB_DECLARE_OP(depthwise_conv_2d)
@@ -69,7 +62,6 @@ static const hb_op_entry kOps[HB_OP_COUNT_] = {
 
 const hb_op_entry *hb_op_lookup(uint16_t opcode) {
   if (opcode == 0 || opcode >= HB_OP_COUNT_) return NULL;
-  if (kOps[opcode].check == NULL || kOps[opcode].eval == NULL) return NULL;
   return &kOps[opcode];
 }
 

@@ -1,7 +1,8 @@
 /* plan_loader.c: validates a plan completely before anything runs.
  *
  * Order matters: the header's sizes are checked before the CRC is computed
- * over them, the CRC before any table is trusted, the tables' bounds before
+* over them (the CRC covers every byte but its own field, so also
+ * version_minor), the CRC before any table is trusted, the tables' bounds before
  * their records are read, and every record before an op's own check sees it.
  * All arithmetic on untrusted values is done in 64 bits so nothing wraps. */
 #include <stddef.h>
@@ -131,7 +132,7 @@ hb_status hb_plan_init(hb_plan *plan, const void *data, uint32_t size, uint32_t 
 
   hb_status st = check_header(h, size, arena_capacity);
   if (st != HB_OK) return st;
-  if (hb_crc32(0, base + HB_PLAN_CRC_START, h->total_size - HB_PLAN_CRC_START) != h->crc32)
+  if (hb_plan_crc(base, h->total_size) != h->crc32)
     return HB_ERR_BAD_CRC;
   st = check_tables(h);
   if (st != HB_OK) return st;

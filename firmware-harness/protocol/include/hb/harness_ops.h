@@ -25,28 +25,28 @@ extern "C" {
 /* The loaded plan, as the protocol reports it (hb-info) and guards commands
  * with it (infer/results/hb-out need loaded != 0). */
 typedef struct {
-  uint8_t loaded;         /* 1: a validated plan is ready to run */
+  uint8_t loaded; /* 1: a validated plan is ready to run */
   uint8_t reserved[3];
-  hb_status status;       /* result of the last load attempt (HB_OK if none failed) */
-  const uint8_t *sha256;  /* 32 bytes (plan header's model_sha256), or NULL */
-  const char *model;      /* MLPerf model tag for `profile` (kws01, vww01, ic01, ad01), or NULL */
-  uint32_t plan_bytes;    /* plan total_size, bytes */
-  uint32_t arena_bytes;   /* plan arena_size, bytes */
-  uint32_t n_ops;         /* operators in the plan */
-  uint32_t n_outputs;     /* graph outputs */
-  uint32_t input_bytes;   /* bytes the HOST must send with db/hb-bin (after any conversion
-                             load_input does, e.g. 4 x elements for float32 features) */
+  hb_status status;      /* result of the last load attempt (HB_OK if none failed) */
+  const uint8_t *sha256; /* 32 bytes (plan header's model_sha256), or NULL */
+  const char *model;     /* MLPerf model tag for `profile` (kws01, vww01, ic01, ad01), or NULL */
+  uint32_t plan_bytes;   /* plan total_size, bytes */
+  uint32_t arena_bytes;  /* plan arena_size, bytes */
+  uint32_t n_ops;        /* operators in the plan */
+  uint32_t n_outputs;    /* graph outputs */
+  uint32_t input_bytes;  /* bytes the HOST must send with db/hb-bin (after any conversion
+                            load_input does, e.g. 4 x elements for float32 features) */
 } hb_plan_info;
 
 /* One output tensor, as `results` and hb-out read it. */
 typedef struct {
-  const void *data;    /* element data (in the arena); owned by the board */
-  uint32_t bytes;      /* size of data */
-  uint8_t dtype;       /* hb_dtype: HB_DT_INT8, HB_DT_INT16 or HB_DT_FLOAT32 are formatted by
-                          `results`; any dtype is dumped by hb-out */
+  const void *data; /* element data (in the arena); owned by the board */
+  uint32_t bytes;   /* size of data */
+  uint8_t dtype;    /* hb_dtype: HB_DT_INT8, HB_DT_INT16 or HB_DT_FLOAT32 are formatted by
+                       `results`; any dtype is dumped by hb-out */
   uint8_t reserved[3];
-  float scale;         /* quantization scale (copied bitwise: the protocol does no float math) */
-  int32_t zero_point;  /* quantization zero point */
+  float scale;        /* quantization scale (copied bitwise: the protocol does no float math) */
+  int32_t zero_point; /* quantization zero point */
 } hb_output_view;
 
 /* One operator of the last profiled inference (hb-layers). */

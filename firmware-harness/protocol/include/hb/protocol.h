@@ -52,20 +52,20 @@ extern "C" {
 /* Static description of the board and the memory the engine may use. The
  * strings and buffers are owned by the caller and must outlive the engine. */
 typedef struct {
-  const char *vendor;        /* `name` reply: m-name-dut-[vendor] */
-  const char *firmware;      /* `profile` reply: m-profile-[firmware] */
-  const char *board;         /* hb-info board id, e.g. "mps2-an386" */
-  const char *core;          /* hb-info core, e.g. "cortex-m4" */
-  const char *timer;         /* hb-info timer source, e.g. "systick" */
-  uint32_t clock_hz;         /* core clock, Hz */
-  uint32_t timer_hz;         /* rate of ops->ticks, Hz */
-  uint32_t arena_capacity;   /* RAM arena bytes the harness owns */
-  uint8_t energy_mode;       /* 1: boot in energy mode (GPIO timestamps) */
+  const char *vendor;      /* `name` reply: m-name-dut-[vendor] */
+  const char *firmware;    /* `profile` reply: m-profile-[firmware] */
+  const char *board;       /* hb-info board id, e.g. "mps2-an386" */
+  const char *core;        /* hb-info core, e.g. "cortex-m4" */
+  const char *timer;       /* hb-info timer source, e.g. "systick" */
+  uint32_t clock_hz;       /* core clock, Hz */
+  uint32_t timer_hz;       /* rate of ops->ticks, Hz */
+  uint32_t arena_capacity; /* RAM arena bytes the harness owns */
+  uint8_t energy_mode;     /* 1: boot in energy mode (GPIO timestamps) */
   uint8_t reserved[3];
-  uint8_t *input_buf;        /* the db buffer (host input bytes) */
-  uint32_t input_capacity;   /* bytes */
-  uint32_t *lat_buf;         /* per-inference latency samples kept for the median */
-  uint32_t lat_capacity;     /* entries; inferences past this count in min/max/total only */
+  uint8_t *input_buf;      /* the db buffer (host input bytes) */
+  uint32_t input_capacity; /* bytes */
+  uint32_t *lat_buf;       /* per-inference latency samples kept for the median */
+  uint32_t lat_capacity;   /* entries; inferences past this count in min/max/total only */
 } hb_proto_config;
 
 /* Receiver modes. */
@@ -85,45 +85,45 @@ typedef struct {
   const hb_harness_ops *ops;
 
   /* receiver */
-  uint8_t rx_mode;               /* hb_rx_mode */
-  uint8_t line_overlong;         /* the current command passed HB_PROTO_CMD_MAX */
-  uint8_t exit_armed;            /* hb-exit acknowledged: the next byte exits */
-  uint16_t line_bad;             /* 0x100 | first rejected byte of the command, 0 = none */
+  uint8_t rx_mode;       /* hb_rx_mode */
+  uint8_t line_overlong; /* the current command passed HB_PROTO_CMD_MAX */
+  uint8_t exit_armed;    /* hb-exit acknowledged: the next byte exits */
+  uint16_t line_bad;     /* 0x100 | first rejected byte of the command, 0 = none */
   uint8_t reserved_rx[2];
   uint32_t line_len;
   char line[HB_PROTO_CMD_MAX + 1];
   int32_t exit_code;
 
   /* binary transfer */
-  uint8_t bin_target;            /* hb_bin_target */
-  uint8_t bin_crc_got;           /* CRC bytes received so far (0..4) */
-  uint8_t bin_write_failed;      /* plan_write failed during this transfer */
+  uint8_t bin_target;       /* hb_bin_target */
+  uint8_t bin_crc_got;      /* CRC bytes received so far (0..4) */
+  uint8_t bin_write_failed; /* plan_write failed during this transfer */
   uint8_t reserved_bin;
-  uint32_t bin_len;              /* data bytes expected */
-  uint32_t bin_pos;              /* data bytes received */
-  uint32_t bin_crc;              /* running CRC-32 of the data */
-  uint32_t bin_crc_wire;         /* CRC received, little-endian */
+  uint32_t bin_len;      /* data bytes expected */
+  uint32_t bin_pos;      /* data bytes received */
+  uint32_t bin_crc;      /* running CRC-32 of the data */
+  uint32_t bin_crc_wire; /* CRC received, little-endian */
 
   /* db input buffer */
-  uint32_t db_size;              /* `db load N`: bytes expected, 0 = none */
-  uint32_t db_pos;               /* bytes received */
+  uint32_t db_size; /* `db load N`: bytes expected, 0 = none */
+  uint32_t db_pos;  /* bytes received */
 
   /* timing */
-  uint8_t energy;                /* 1: timestamps are GPIO pulses */
-  uint8_t lat_sorted;            /* lat_buf is sorted (hb-lat sorts once) */
+  uint8_t energy;     /* 1: timestamps are GPIO pulses */
+  uint8_t lat_sorted; /* lat_buf is sorted (hb-lat sorts once) */
   uint8_t reserved_t[2];
-  uint32_t lat_count;            /* timed inferences of the last infer */
-  uint32_t lat_kept;             /* of which in lat_buf */
-  uint32_t lat_min, lat_max;     /* ticks */
-  uint64_t lat_total;            /* ticks */
+  uint32_t lat_count;        /* timed inferences of the last infer */
+  uint32_t lat_kept;         /* of which in lat_buf */
+  uint32_t lat_min, lat_max; /* ticks */
+  uint64_t lat_total;        /* ticks */
 
   /* plan upload */
-  uint8_t plan_active;           /* between hb-plan begin and end */
+  uint8_t plan_active; /* between hb-plan begin and end */
   uint8_t reserved_p[3];
-  uint32_t plan_size;            /* bytes announced */
-  uint32_t plan_pos;             /* bytes received */
-  uint32_t plan_crc_expect;      /* CRC-32 announced */
-  uint32_t plan_crc;             /* running CRC-32 of what arrived */
+  uint32_t plan_size;       /* bytes announced */
+  uint32_t plan_pos;        /* bytes received */
+  uint32_t plan_crc_expect; /* CRC-32 announced */
+  uint32_t plan_crc;        /* running CRC-32 of what arrived */
   uint32_t stage_len;
   uint8_t stage[HB_PROTO_PLAN_STAGE];
 } hb_proto;

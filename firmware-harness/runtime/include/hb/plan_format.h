@@ -33,7 +33,7 @@ extern "C" {
 #define HB_PLAN_MAGIC 0x4C504248u /* bytes "HBPL" */
 #define HB_PLAN_VERSION_MAJOR 1u  /* incompatible layout changes */
 #define HB_PLAN_VERSION_MINOR 0u  /* compatible additions */
-#define HB_PLAN_CRC_START 16u     /* CRC covers bytes [16, total_size) */
+#define HB_PLAN_CRC_OFFSET 12u    /* where the crc32 field sits; see hb_plan_crc() */
 #define HB_PLAN_CONST_ALIGN 16u   /* alignment of every constant tensor */
 #define HB_ARENA_ALIGN 16u        /* alignment of every arena tensor and the arena base */
 #define HB_MAX_DIMS 4u            /* tensors have at most 4 dimensions */
@@ -51,7 +51,7 @@ typedef struct {
   uint16_t version_major;  /* HB_PLAN_VERSION_MAJOR */
   uint16_t version_minor;  /* HB_PLAN_VERSION_MINOR */
   uint32_t total_size;     /* bytes, whole plan including this header */
-  uint32_t crc32;          /* CRC-32/IEEE (zlib) of bytes [HB_PLAN_CRC_START, total_size) */
+  uint32_t crc32;          /* CRC-32/IEEE (zlib) of bytes [0, total_size) with this field as 0 */
   uint32_t flags;          /* HB_PLAN_FLAG_* */
   uint32_t arena_size;     /* bytes of RAM arena needed: activations + scratch */
   uint32_t n_tensors;      /* entries in the tensor table */

@@ -76,6 +76,10 @@ void *hb_tensor_data(const hb_plan *plan, uint8_t *arena, uint16_t id);
  * Start with crc = 0; chain calls to cover several buffers. */
 uint32_t hb_crc32(uint32_t crc, const void *data, size_t len);
 
+/* The CRC-32 a plan's header must carry: over bytes [0, total_size) with
+ * the crc32 field itself taken as zero, so every other bit is covered. */
+uint32_t hb_plan_crc(const void *plan, uint32_t total_size);
+
 /* Operator name, e.g. "CONV_2D"; "?" for an unknown code. */
 const char *hb_op_name(uint16_t opcode);
 

@@ -47,8 +47,8 @@ void hb_hard_swish_s8(const int8_t *in, int8_t *out, int32_t n, const hb_hard_sw
     reluish = (int16_t)((reluish + (1 << 15)) >> 1);
     const int16_t preshift_out = sdhm16(reluish, x_preshift_out);
     /* TFLM adds the zero point in int16 arithmetic: keep its wrap-around. */
-    const int16_t y = (int16_t)(rdbpot16(preshift_out, -p->output_multiplier_exponent) +
-                                p->output_zero_point);
+    const int16_t y =
+        (int16_t)(rdbpot16(preshift_out, -p->output_multiplier_exponent) + p->output_zero_point);
     out[i] = (int8_t)(y > INT8_MAX ? INT8_MAX : (y < INT8_MIN ? INT8_MIN : y));
   }
 }

@@ -4,7 +4,7 @@
 #include "hb/quant.h"
 
 void hb_leaky_relu_s16(const int16_t *in, int16_t *out, int32_t n, const hb_leaky_relu_params *p,
-                      int single) {
+                       int single) {
   for (int32_t i = 0; i < n; ++i) {
     const int32_t x = (int32_t)in[i] - p->input_zero_point;
     const int32_t y =

@@ -37,8 +37,8 @@ static inline int32_t hb_softmax_s8_exp(int32_t diff, const hb_softmax_params *p
 /* Reads the whole row: its maximum and the reciprocal of its sum of exps.
  * depth < 4096 keeps the sum below 2^31 (the op check enforces it). */
 static inline hb_softmax_s8_row hb_softmax_s8_prepare_row(const int8_t *row, int32_t depth,
-                                                          const hb_softmax_params *p,
-                                                          int single, int out_bits) {
+                                                          const hb_softmax_params *p, int single,
+                                                          int out_bits) {
   hb_softmax_s8_row r;
   r.max_in_row = INT8_MIN;
   for (int32_t c = 0; c < depth; ++c)
@@ -53,16 +53,16 @@ static inline hb_softmax_s8_row hb_softmax_s8_prepare_row(const int8_t *row, int
     }
   }
   int num_bits_over_unit;
-  r.shifted_scale = hb_fp_get_reciprocal(sum_of_exps, HB_SOFTMAX_ACCUMULATION_INTEGER_BITS,
-                                         &num_bits_over_unit);
+  r.shifted_scale =
+      hb_fp_get_reciprocal(sum_of_exps, HB_SOFTMAX_ACCUMULATION_INTEGER_BITS, &num_bits_over_unit);
   r.exponent = num_bits_over_unit + 31 - out_bits;
   return r;
 }
 
 /* Output value of one element, clamped to [out_min, out_max]. */
 static inline int32_t hb_softmax_s8_value(int8_t x, const hb_softmax_s8_row *r,
-                                          const hb_softmax_params *p, int single,
-                                          int32_t out_min, int32_t out_max) {
+                                          const hb_softmax_params *p, int single, int32_t out_min,
+                                          int32_t out_max) {
   const int32_t diff = (int32_t)x - r->max_in_row;
   if (diff < p->diff_min) return out_min;
   const int32_t e = hb_softmax_s8_exp(diff, p, single);

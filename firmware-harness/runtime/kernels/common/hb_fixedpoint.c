@@ -50,8 +50,8 @@ static int32_t exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a
   const int32_t x3 = mul(x2, x);
   const int32_t x4 = mul(x2, x2);
   const int32_t x4_over_4 = hb_fp_sat_rounding_mul_by_pot(x4, -2);
-  const int32_t poly = hb_fp_sat_rounding_mul_by_pot(
-      wadd(mul(wadd(x4_over_4, x3), constant_1_over_3), x2), -1);
+  const int32_t poly =
+      hb_fp_sat_rounding_mul_by_pot(wadd(mul(wadd(x4_over_4, x3), constant_1_over_3), x2), -1);
   return wadd(constant_term, mul(constant_term, wadd(x, poly)));
 }
 
@@ -84,7 +84,7 @@ int32_t hb_fp_exp_on_negative_values(int32_t a, int integer_bits) {
 
 /* Newton-Raphson reciprocal of half_denominator (Q0, in [0.5, 1)), Q2. */
 static int32_t newton_reciprocal_q2(int32_t half_denominator) {
-  const int32_t constant_48_over_17 = 1515870810;     /* Q2 */
+  const int32_t constant_48_over_17 = 1515870810;      /* Q2 */
   const int32_t constant_neg_32_over_17 = -1010580540; /* Q2 */
   const int32_t one_q2 = INT32_C(1) << 29;
   int32_t x = wadd(constant_48_over_17, mul(half_denominator, constant_neg_32_over_17));
@@ -115,8 +115,8 @@ int32_t hb_fp_tanh(int32_t a, int integer_bits) {
   const int32_t n = negative ? a : wneg(a); /* n <= 0 */
   /* neg_tanh_on_negative_values: exp(2n) via ExactMulByPot<1>, i.e. the same
    * raw value read with one more integer bit. */
-  const int32_t t =
-      hb_fp_one_minus_x_over_one_plus_x_for_x_in_0_1(hb_fp_exp_on_negative_values(n, integer_bits + 1));
+  const int32_t t = hb_fp_one_minus_x_over_one_plus_x_for_x_in_0_1(
+      hb_fp_exp_on_negative_values(n, integer_bits + 1));
   if (a == 0) return 0;
   return negative ? wneg(t) : t;
 }

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 
 #include "hb/fixedpoint.h"
@@ -40,14 +41,14 @@ TEST_CASE("fixedpoint: exp_on_negative_values") {
   for (int ib : {0, 4, 5, 6}) {
     CHECK(hb_fp_exp_on_negative_values(0, ib) == std::numeric_limits<int32_t>::max());
   }
-  // Q5.26 inputs over [-31, 0): accurate to a few 1e-9 (gemmlowp's bound).
+  // Q5.26 inputs over [-31, 0): gemmlowp's 4th-order Taylor step is good to ~2.5e-7.
   for (double x = -31.0; x < 0.0; x += 0.173) {
     const int32_t r = hb_fp_exp_on_negative_values(double_to_q(x, 5), 5);
-    CHECK(std::fabs(q_to_double(r, 0) - std::exp(x)) < 2e-8);
+    CHECK(std::fabs(q_to_double(r, 0) - std::exp(x)) < 3e-7);
   }
   // Q0 inputs just below 0 and at -1/4 (one barrel-shifter bit).
   CHECK(std::fabs(q_to_double(hb_fp_exp_on_negative_values(double_to_q(-0.25, 0), 0), 0) -
-                  std::exp(-0.25)) < 1e-8);
+                  std::exp(-0.25)) < 3e-7);
   // Below -32 in Q6 the result is flushed to zero.
   CHECK(hb_fp_exp_on_negative_values(double_to_q(-40.0, 6), 6) == 0);
 }
@@ -63,8 +64,8 @@ TEST_CASE("fixedpoint: reciprocal, tanh and logistic") {
   CHECK(hb_fp_logistic(0, 4) == (1 << 30));
   for (double x = -7.9; x < 8.0; x += 0.31) {
     const int32_t a = double_to_q(x, 4);
-    CHECK(std::fabs(q_to_double(hb_fp_tanh(a, 4), 0) - std::tanh(x)) < 1e-8);
-    CHECK(std::fabs(q_to_double(hb_fp_logistic(a, 4), 0) - 1.0 / (1.0 + std::exp(-x))) < 1e-8);
+    CHECK(std::fabs(q_to_double(hb_fp_tanh(a, 4), 0) - std::tanh(x)) < 1e-7);
+    CHECK(std::fabs(q_to_double(hb_fp_logistic(a, 4), 0) - 1.0 / (1.0 + std::exp(-x))) < 1e-7);
   }
   // Symmetry the int8 kernels rely on: logistic(-x) = 1 - logistic(x) (Q0 one = INT32_MAX).
   const int32_t a = double_to_q(1.5, 4);
@@ -88,7 +89,7 @@ TEST_CASE("fixedpoint: int16 LUT lookup interpolates") {
   for (int i = 0; i < 513; ++i) lut[i] = static_cast<int16_t>(i * 64 - 16384);  // a line
   CHECK(hb_lut_lookup_s16(-32768, lut) == -16384);
   CHECK(hb_lut_lookup_s16(0, lut) == 0);
-  CHECK(hb_lut_lookup_s16(64, lut) == 32);   // half a segment
+  CHECK(hb_lut_lookup_s16(64, lut) == 32);        // half a segment
   CHECK(hb_lut_lookup_s16(32767, lut) == 16384);  // 511 + 127/128 segments, rounded
   CHECK(hb_sigmoid_table_uint16[0] == 32768);
   CHECK(hb_sigmoid_table_uint16[255] == 65535);

@@ -31,9 +31,7 @@ int32_t hb_rounding_divide_by_pot(int32_t x, int exponent) {
 }
 
 /* x * 2^left_shift with two's complement wrap, as TFLite's x * (1 << s). */
-static int32_t wrap_shl(int32_t x, int left_shift) {
-  return (int32_t)((uint32_t)x << left_shift);
-}
+static int32_t wrap_shl(int32_t x, int left_shift) { return (int32_t)((uint32_t)x << left_shift); }
 
 /* Single rounding: one 64-bit product and one rounding right shift. */
 static int32_t mbqm_single(int32_t x, int32_t multiplier, int32_t shift) {
@@ -56,8 +54,7 @@ int32_t hb_mbqm64(int64_t x, int32_t multiplier, int32_t shift, int single) {
    * multiplier and one rounding shift); they differ only in assertions.
    * Requires shift <= 14 (TFLite asserts shift < 8) and |x| < 2^47. */
   (void)single;
-  const int32_t reduced =
-      (multiplier < 0x7FFF0000) ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+  const int32_t reduced = (multiplier < 0x7FFF0000) ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
   const int total_shift = 15 - shift;
   const int64_t round = INT64_C(1) << (total_shift - 1);
   const int64_t result = (x * (int64_t)reduced + round) >> total_shift;

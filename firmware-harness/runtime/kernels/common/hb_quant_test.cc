@@ -19,7 +19,8 @@ i128 floor_pot(i128 n, int k) { return n >> k; }
 // Single rounding: round-half-up of x * m * 2^(shift - 31).
 int32_t ref_single(int32_t x, int32_t m, int shift) {
   const int k = 31 - shift;
-  return static_cast<int32_t>(floor_pot(static_cast<i128>(x) * m + (static_cast<i128>(1) << (k - 1)), k));
+  return static_cast<int32_t>(
+      floor_pot(static_cast<i128>(x) * m + (static_cast<i128>(1) << (k - 1)), k));
 }
 
 // Double rounding, shift <= 0: gemmlowp's SRDHM (round half up, but ties of

@@ -1,12 +1,12 @@
-/* hb_conv2d_s16.c: CONV_2D reference kernel, int16 x int8 -> int16 ("16x8", int64 accumulator) (TFLM's
- * reference_integer_ops::ConvPerChannel, int16 overload). Input zero point
- * is 0 by contract, so there is no input offset. */
+/* hb_conv2d_s16.c: CONV_2D reference kernel, int16 x int8 -> int16 ("16x8", int64 accumulator)
+ * (TFLM's reference_integer_ops::ConvPerChannel, int16 overload). Input zero point is 0 by
+ * contract, so there is no input offset. */
 #include "hb/ops/conv.h"
 #include "hb/quant.h"
 
 void hb_conv2d_s16(const hb_conv_params *p, const hb_requant *rq, const hb_shape4 *in_dims,
-                  const int16_t *in, const hb_shape4 *w_dims, const int8_t *w, const int64_t *bias,
-                  const hb_shape4 *out_dims, int16_t *out) {
+                   const int16_t *in, const hb_shape4 *w_dims, const int8_t *w, const int64_t *bias,
+                   const hb_shape4 *out_dims, int16_t *out) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = w_dims->h, fw = w_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;

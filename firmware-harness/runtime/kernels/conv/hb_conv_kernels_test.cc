@@ -47,16 +47,20 @@ std::vector<T> naive_conv(bool depthwise, const hb_conv_params& p, const hb_requ
               if (depthwise) {
                 const int ic = oc / p.depth_multiplier;
                 acc += int64_t{w[static_cast<size_t>((ky * ws.w + kx) * ws.c + oc)]} *
-                       (in[static_cast<size_t>(((b * is.h + iy) * is.w + ix) * is.c + ic)] + p.input_offset);
+                       (in[static_cast<size_t>(((b * is.h + iy) * is.w + ix) * is.c + ic)] +
+                        p.input_offset);
               } else {
                 for (int ic = 0; ic < is.c; ++ic)
-                  acc += int64_t{w[static_cast<size_t>(((oc * ws.h + ky) * ws.w + kx) * ws.c + ic)]} *
-                         (in[static_cast<size_t>(((b * is.h + iy) * is.w + ix) * is.c + ic)] + p.input_offset);
+                  acc +=
+                      int64_t{w[static_cast<size_t>(((oc * ws.h + ky) * ws.w + kx) * ws.c + ic)]} *
+                      (in[static_cast<size_t>(((b * is.h + iy) * is.w + ix) * is.c + ic)] +
+                       p.input_offset);
               }
             }
           if (bias) acc += bias[oc];
-          int32_t v = sizeof(T) == 1 ? hb_mbqm(static_cast<int32_t>(acc), rq.mult[oc], rq.shift[oc], rq.single)
-                                     : hb_mbqm64(acc, rq.mult[oc], rq.shift[oc], rq.single);
+          int32_t v = sizeof(T) == 1
+                          ? hb_mbqm(static_cast<int32_t>(acc), rq.mult[oc], rq.shift[oc], rq.single)
+                          : hb_mbqm64(acc, rq.mult[oc], rq.shift[oc], rq.single);
           v += p.output_offset;
           out.push_back(static_cast<T>(hb_clamp32(v, p.act_min, p.act_max)));
         }
@@ -160,8 +164,8 @@ TEST_CASE("conv and depthwise s8/s16: random geometries match the naive loops") 
     {  // s16
       std::vector<int16_t> in(n_in), out(n_out);
       for (auto& v : in) v = static_cast<int16_t>(r(-32768, 32767));
-      const hb_conv_params p = conv_params(stride, dil, pad_h, pad_w, 0, 0, r(-32768, -100),
-                                           r(100, 32767), dm);
+      const hb_conv_params p =
+          conv_params(stride, dil, pad_h, pad_w, 0, 0, r(-32768, -100), r(100, 32767), dm);
       std::vector<int32_t> sh16(shift);
       for (auto& s : sh16) s -= 8;  // keep 16x8 results in range
       const hb_requant rq16{mult.data(), sh16.data(), single};
@@ -200,8 +204,8 @@ TEST_CASE("hb_transpose_conv2d: hand-checked stride 2 scatter, s8 and s16") {
   const hb_conv_params p2 = conv_params(1, 1, 0, 0, 0, 0, -32768, 32767);
   std::vector<int16_t> out16(3);
   std::vector<int64_t> scratch64(3, -1);
-  hb_transpose_conv2d_s16(&p2, &rq, &is2, in16.data(), &ws2, w2.data(), nullptr, &os2,
-                          out16.data(), scratch64.data());
+  hb_transpose_conv2d_s16(&p2, &rq, &is2, in16.data(), &ws2, w2.data(), nullptr, &os2, out16.data(),
+                          scratch64.data());
   CHECK(out16 == std::vector<int16_t>{1000, 3000, 2000});
 }
 

@@ -3,10 +3,9 @@
 #include "hb/ops/conv.h"
 #include "hb/quant.h"
 
-void hb_depthwise_conv2d_s8(const hb_conv_params *p, const hb_requant *rq,
-                            const hb_shape4 *in_dims, const int8_t *in, const hb_shape4 *w_dims,
-                            const int8_t *w, const int32_t *bias, const hb_shape4 *out_dims,
-                            int8_t *out) {
+void hb_depthwise_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const hb_shape4 *in_dims,
+                            const int8_t *in, const hb_shape4 *w_dims, const int8_t *w,
+                            const int32_t *bias, const hb_shape4 *out_dims, int8_t *out) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = w_dims->h, fw = w_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;

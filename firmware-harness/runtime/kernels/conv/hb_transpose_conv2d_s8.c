@@ -6,10 +6,10 @@
 #include "hb/ops/conv.h"
 #include "hb/quant.h"
 
-void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq,
-                            const hb_shape4 *in_dims, const int8_t *in, const hb_shape4 *w_dims,
-                            const int8_t *w, const int32_t *bias, const hb_shape4 *out_dims,
-                            int8_t *out, int32_t *scratch) {
+void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const hb_shape4 *in_dims,
+                            const int8_t *in, const hb_shape4 *w_dims, const int8_t *w,
+                            const int32_t *bias, const hb_shape4 *out_dims, int8_t *out,
+                            int32_t *scratch) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = w_dims->h, fw = w_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -21,7 +21,8 @@ void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq,
         const int32_t oy0 = iy * p->stride_h - p->pad_h;
         const int32_t ox0 = ix * p->stride_w - p->pad_w;
         for (int32_t ic = 0; ic < in_c; ++ic) {
-          const int32_t iv = (int32_t)in[((b * in_h + iy) * in_w + ix) * in_c + ic] + p->input_offset;
+          const int32_t iv =
+              (int32_t)in[((b * in_h + iy) * in_w + ix) * in_c + ic] + p->input_offset;
           for (int32_t ky = 0; ky < fh; ++ky) {
             const int32_t oy = oy0 + ky;
             if (oy < 0 || oy >= out_h) continue;

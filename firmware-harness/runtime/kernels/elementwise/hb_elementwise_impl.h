@@ -18,9 +18,8 @@ static inline int32_t hb_addsub_elem(const hb_addsub_params *p, int32_t x1, int3
   const int32_t scaled2 =
       hb_mbqm_smaller_than_one(shifted2, p->input2_multiplier, p->input2_shift, single);
   const int32_t raw = sign > 0 ? scaled1 + scaled2 : scaled1 - scaled2;
-  const int32_t y =
-      hb_mbqm_smaller_than_one(raw, p->output_multiplier, p->output_shift, single) +
-      p->output_offset;
+  const int32_t y = hb_mbqm_smaller_than_one(raw, p->output_multiplier, p->output_shift, single) +
+                    p->output_offset;
   return hb_clamp32(y, p->act_min, p->act_max);
 }
 
@@ -33,24 +32,24 @@ static inline int32_t hb_mul_elem(const hb_mul_params *p, int32_t x1, int32_t x2
 
 /* Walks the output in row-major order; for each element sets i1/i2 to the
  * corresponding input element indices and runs STMT with o = output index. */
-#define HB_BROADCAST4_FOR_EACH(b, o, i1, i2, STMT)                                 \
-  do {                                                                             \
-    int32_t o = 0;                                                                 \
-    for (int32_t d0 = 0; d0 < (b)->out_dims[0]; ++d0) {                            \
-      for (int32_t d1 = 0; d1 < (b)->out_dims[1]; ++d1) {                          \
-        for (int32_t d2 = 0; d2 < (b)->out_dims[2]; ++d2) {                        \
-          const int32_t base1 = d0 * (b)->in1_strides[0] + d1 * (b)->in1_strides[1] + \
-                                d2 * (b)->in1_strides[2];                          \
-          const int32_t base2 = d0 * (b)->in2_strides[0] + d1 * (b)->in2_strides[1] + \
-                                d2 * (b)->in2_strides[2];                          \
-          for (int32_t d3 = 0; d3 < (b)->out_dims[3]; ++d3, ++o) {                 \
-            const int32_t i1 = base1 + d3 * (b)->in1_strides[3];                   \
-            const int32_t i2 = base2 + d3 * (b)->in2_strides[3];                   \
-            STMT;                                                                  \
-          }                                                                        \
-        }                                                                          \
-      }                                                                            \
-    }                                                                              \
+#define HB_BROADCAST4_FOR_EACH(b, o, i1, i2, STMT)                                            \
+  do {                                                                                        \
+    int32_t o = 0;                                                                            \
+    for (int32_t d0 = 0; d0 < (b)->out_dims[0]; ++d0) {                                       \
+      for (int32_t d1 = 0; d1 < (b)->out_dims[1]; ++d1) {                                     \
+        for (int32_t d2 = 0; d2 < (b)->out_dims[2]; ++d2) {                                   \
+          const int32_t base1 =                                                               \
+              d0 * (b)->in1_strides[0] + d1 * (b)->in1_strides[1] + d2 * (b)->in1_strides[2]; \
+          const int32_t base2 =                                                               \
+              d0 * (b)->in2_strides[0] + d1 * (b)->in2_strides[1] + d2 * (b)->in2_strides[2]; \
+          for (int32_t d3 = 0; d3 < (b)->out_dims[3]; ++d3, ++o) {                            \
+            const int32_t i1 = base1 + d3 * (b)->in1_strides[3];                              \
+            const int32_t i2 = base2 + d3 * (b)->in2_strides[3];                              \
+            STMT;                                                                             \
+          }                                                                                   \
+        }                                                                                     \
+      }                                                                                       \
+    }                                                                                         \
   } while (0)
 
 #endif /* HB_KERNELS_ELEMENTWISE_IMPL_H */

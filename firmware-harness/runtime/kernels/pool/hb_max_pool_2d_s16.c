@@ -3,7 +3,7 @@
 #include "hb/ops/pool.h"
 
 void hb_max_pool_2d_s16(const hb_pool_params *p, const hb_pool_shape *s, const int16_t *in,
-                       int16_t *out) {
+                        int16_t *out) {
   for (int32_t b = 0; b < s->batches; ++b) {
     for (int32_t oy = 0; oy < s->out_h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;

@@ -4,6 +4,7 @@
  * gives the same float without double arithmetic. */
 #include "hb/ops/quantize.h"
 
-void hb_dequantize_s16_f32(const int16_t *in, float *out, int32_t n, const hb_dequantize_params *p) {
+void hb_dequantize_s16_f32(const int16_t *in, float *out, int32_t n,
+                           const hb_dequantize_params *p) {
   for (int32_t i = 0; i < n; ++i) out[i] = (float)((int32_t)in[i] - p->zero_point) * p->scale;
 }

@@ -5,7 +5,7 @@
 #include "hb/quant.h"
 
 void hb_requantize_s16_s16(const int16_t *in, int16_t *out, int32_t n, const hb_quantize_params *p,
-                         int single) {
+                           int single) {
   for (int32_t i = 0; i < n; ++i) {
     const int32_t v = hb_mbqm((int32_t)in[i] - p->input_zero_point, p->output_multiplier,
                               p->output_shift, single) +

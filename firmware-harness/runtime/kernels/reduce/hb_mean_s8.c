@@ -3,8 +3,8 @@
 #include "hb/ops/reduce.h"
 #include "hb/quant.h"
 
-void hb_mean_s8(const hb_mean_params *p, const int32_t in_dims[4], const int8_t *in,
-                int8_t *out, int32_t *scratch, int single) {
+void hb_mean_s8(const hb_mean_params *p, const int32_t in_dims[4], const int8_t *in, int8_t *out,
+                int32_t *scratch, int single) {
   /* Output strides over the input dims: 0 for reduced dims, row-major over
    * the kept ones (keep_dims only changes the shape, not this order). */
   int32_t ostride[4];

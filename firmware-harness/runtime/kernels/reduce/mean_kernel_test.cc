@@ -64,8 +64,8 @@ TEST_CASE("hb_mean_s8 over the last axis keeps row order, and SPATIAL mode") {
   p.multiplier = 1 << 30;
   p.shift = 1;
   hb_mean_s8(&p, dims, in.data(), out.data(), scratch.data(), 0);
-  CHECK(out[0] == 2);   // 2.33 -> 2
-  CHECK(out[1] == -3);  // -3.33 -> -3
+  CHECK(out[0] == 2);                                     // 2.33 -> 2
+  CHECK(out[1] == -3);                                    // -3.33 -> -3
   const std::vector<int8_t> in2 = {1, 2, 2, -3, -4, -4};  // 5/3 and -11/3
   hb_mean_s8(&p, dims, in2.data(), out.data(), scratch.data(), 0);
   CHECK(out[0] == 2);

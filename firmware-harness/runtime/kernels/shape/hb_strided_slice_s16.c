@@ -4,7 +4,7 @@
 #include "hb/ops/shape.h"
 
 void hb_strided_slice_s16(const hb_strided_slice_params *p, const int32_t in_dims[4],
-                         const int16_t *in, int16_t *out) {
+                          const int16_t *in, int16_t *out) {
   const int32_t s3 = 1;
   const int32_t s2 = in_dims[3];
   const int32_t s1 = s2 * in_dims[2];

@@ -16,8 +16,7 @@ hb_status hb_op_mul_check(const hb_op_check_ctx *c) {
   HB_CHECK(p->output_offset >= -128 && p->output_offset <= 127, HB_ERR_BAD_PARAMS);
   HB_CHECK(p->output_multiplier >= 0, HB_ERR_BAD_PARAMS);
   HB_CHECK(p->output_shift >= -31 && p->output_shift <= 30, HB_ERR_BAD_PARAMS);
-  HB_CHECK(p->act_min >= -128 && p->act_max <= 127 && p->act_min <= p->act_max,
-           HB_ERR_BAD_PARAMS);
+  HB_CHECK(p->act_min >= -128 && p->act_max <= 127 && p->act_min <= p->act_max, HB_ERR_BAD_PARAMS);
   return HB_OK;
 }
 

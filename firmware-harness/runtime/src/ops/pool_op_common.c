@@ -17,9 +17,9 @@ void hb_pool_shape_of(const hb_tensor *in, const hb_tensor *out, hb_pool_shape *
 static int axis_ok(int32_t in, int32_t out, int32_t stride, int32_t filter, int32_t pad,
                    int64_t row_elems) {
   if (stride < 1 || filter < 1 || pad < 0) return 0;
-  if (pad >= filter) return 0;                                     /* first window */
-  if ((int64_t)(out - 1) * stride - pad >= in) return 0;           /* last window */
-  if ((int64_t)pad * row_elems > 0x3FFFFFFF) return 0;             /* index range */
+  if (pad >= filter) return 0;                           /* first window */
+  if ((int64_t)(out - 1) * stride - pad >= in) return 0; /* last window */
+  if ((int64_t)pad * row_elems > 0x3FFFFFFF) return 0;   /* index range */
   return 1;
 }
 

@@ -31,16 +31,22 @@ void hb_op_quantize_eval(const hb_op_ctx *c) {
   const int out8 = c->out[0]->dtype == HB_DT_INT8;
   switch (c->in[0]->dtype) {
     case HB_DT_FLOAT32:
-      if (out8) hb_quantize_f32_s8((const float *)in, (int8_t *)out, n, p);
-      else hb_quantize_f32_s16((const float *)in, (int16_t *)out, n, p);
+      if (out8)
+        hb_quantize_f32_s8((const float *)in, (int8_t *)out, n, p);
+      else
+        hb_quantize_f32_s16((const float *)in, (int16_t *)out, n, p);
       break;
     case HB_DT_INT8:
-      if (out8) hb_requantize_s8_s8((const int8_t *)in, (int8_t *)out, n, p, single);
-      else hb_requantize_s8_s16((const int8_t *)in, (int16_t *)out, n, p, single);
+      if (out8)
+        hb_requantize_s8_s8((const int8_t *)in, (int8_t *)out, n, p, single);
+      else
+        hb_requantize_s8_s16((const int8_t *)in, (int16_t *)out, n, p, single);
       break;
     default: /* HB_DT_INT16, per check */
-      if (out8) hb_requantize_s16_s8((const int16_t *)in, (int8_t *)out, n, p, single);
-      else hb_requantize_s16_s16((const int16_t *)in, (int16_t *)out, n, p, single);
+      if (out8)
+        hb_requantize_s16_s8((const int16_t *)in, (int8_t *)out, n, p, single);
+      else
+        hb_requantize_s16_s16((const int16_t *)in, (int16_t *)out, n, p, single);
       break;
   }
 }

@@ -58,7 +58,6 @@ void hb_op_softmax_eval(const hb_op_ctx *c) {
     hb_softmax_s8_s16((const int8_t *)c->in_data[0], (int16_t *)c->out_data[0], rows, depth, p,
                       single);
   } else {
-    hb_softmax_s8((const int8_t *)c->in_data[0], (int8_t *)c->out_data[0], rows, depth, p,
-                  single);
+    hb_softmax_s8((const int8_t *)c->in_data[0], (int8_t *)c->out_data[0], rows, depth, p, single);
   }
 }

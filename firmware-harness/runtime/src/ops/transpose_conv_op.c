@@ -15,8 +15,8 @@ void hb_op_transpose_conv_eval(const hb_op_ctx *c) {
   const int8_t *w = (const int8_t *)c->in_data[HB_CONV_WEIGHTS];
   if (c->in[HB_CONV_IN]->dtype == HB_DT_INT8) {
     hb_transpose_conv2d_s8(p, &rq, &is, (const int8_t *)c->in_data[HB_CONV_IN], &ws, w,
-                           (const int32_t *)c->in_data[HB_CONV_BIAS], &os,
-                           (int8_t *)c->out_data[0], (int32_t *)c->scratch);
+                           (const int32_t *)c->in_data[HB_CONV_BIAS], &os, (int8_t *)c->out_data[0],
+                           (int32_t *)c->scratch);
   } else {
     hb_transpose_conv2d_s16(p, &rq, &is, (const int16_t *)c->in_data[HB_CONV_IN], &ws, w,
                             (const int64_t *)c->in_data[HB_CONV_BIAS], &os,

@@ -134,12 +134,11 @@ void hb_tanh_s8(const int8_t *in, int8_t *out, int32_t n, const hb_tanh_params *
 void hb_tanh_s16(const int16_t *in, int16_t *out, int32_t n, const hb_tanh_params *p);
 
 void hb_relu_s8(const int8_t *in, int8_t *out, int32_t n, const hb_relu_params *p, int single);
-void hb_relu_s16(const int16_t *in, int16_t *out, int32_t n, const hb_relu_params *p,
-                 int single);
+void hb_relu_s16(const int16_t *in, int16_t *out, int32_t n, const hb_relu_params *p, int single);
 void hb_leaky_relu_s8(const int8_t *in, int8_t *out, int32_t n, const hb_leaky_relu_params *p,
                       int single);
-void hb_leaky_relu_s16(const int16_t *in, int16_t *out, int32_t n,
-                       const hb_leaky_relu_params *p, int single);
+void hb_leaky_relu_s16(const int16_t *in, int16_t *out, int32_t n, const hb_leaky_relu_params *p,
+                       int single);
 void hb_hard_swish_s8(const int8_t *in, int8_t *out, int32_t n, const hb_hard_swish_params *p);
 
 #ifdef __cplusplus

@@ -51,13 +51,13 @@ typedef struct {
 
 /* FULLY_CONNECTED params, 32 bytes. */
 typedef struct {
-  int32_t input_offset;  /* -input zero point (s16: 0) */
-  int32_t filter_offset; /* -weights zero point (TFLM applies it for per-tensor weights) */
-  int32_t output_offset; /* output zero point (s16: 0) */
+  int32_t input_offset;     /* -input zero point (s16: 0) */
+  int32_t filter_offset;    /* -weights zero point (TFLM applies it for per-tensor weights) */
+  int32_t output_offset;    /* output zero point (s16: 0) */
   int32_t act_min, act_max; /* output clamp, quantized */
-  int32_t batches;       /* rows: input elements / accum_depth */
-  int32_t accum_depth;   /* weights' inner dimension */
-  int32_t output_depth;  /* output's last dimension = weights' rows */
+  int32_t batches;          /* rows: input elements / accum_depth */
+  int32_t accum_depth;      /* weights' inner dimension */
+  int32_t output_depth;     /* output's last dimension = weights' rows */
 } hb_fully_connected_params;
 
 #ifdef __cplusplus
@@ -93,10 +93,9 @@ void hb_conv2d_s16(const hb_conv_params *p, const hb_requant *rq, const hb_shape
 
 /* DEPTHWISE_CONV_2D. Same loop and write order as CONV_2D; out channel
  * oc = ic * depth_multiplier + m. Weights [1, fh, fw, out_c]. */
-void hb_depthwise_conv2d_s8(const hb_conv_params *p, const hb_requant *rq,
-                            const hb_shape4 *in_dims, const int8_t *in, const hb_shape4 *w_dims,
-                            const int8_t *w, const int32_t *bias, const hb_shape4 *out_dims,
-                            int8_t *out);
+void hb_depthwise_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const hb_shape4 *in_dims,
+                            const int8_t *in, const hb_shape4 *w_dims, const int8_t *w,
+                            const int32_t *bias, const hb_shape4 *out_dims, int8_t *out);
 void hb_depthwise_conv2d_s16(const hb_conv_params *p, const hb_requant *rq,
                              const hb_shape4 *in_dims, const int16_t *in, const hb_shape4 *w_dims,
                              const int8_t *w, const int64_t *bias, const hb_shape4 *out_dims,
@@ -106,10 +105,10 @@ void hb_depthwise_conv2d_s16(const hb_conv_params *p, const hb_requant *rq,
  * out elements x int32 / int64), then requantizes into `out`. The input is
  * fully read before the first output byte is written. Weights
  * [out_c, fh, fw, in_c]. */
-void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq,
-                            const hb_shape4 *in_dims, const int8_t *in, const hb_shape4 *w_dims,
-                            const int8_t *w, const int32_t *bias, const hb_shape4 *out_dims,
-                            int8_t *out, int32_t *scratch);
+void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const hb_shape4 *in_dims,
+                            const int8_t *in, const hb_shape4 *w_dims, const int8_t *w,
+                            const int32_t *bias, const hb_shape4 *out_dims, int8_t *out,
+                            int32_t *scratch);
 void hb_transpose_conv2d_s16(const hb_conv_params *p, const hb_requant *rq,
                              const hb_shape4 *in_dims, const int16_t *in, const hb_shape4 *w_dims,
                              const int8_t *w, const int64_t *bias, const hb_shape4 *out_dims,

@@ -95,8 +95,8 @@ void hb_sub_s8(const hb_addsub_params *p, const hb_broadcast4 *b, const int8_t *
                const int8_t *in2, int8_t *out, int single);
 void hb_sub_s16(const hb_addsub_params *p, const hb_broadcast4 *b, const int16_t *in1,
                 const int16_t *in2, int16_t *out, int single);
-void hb_mul_s8(const hb_mul_params *p, const hb_broadcast4 *b, const int8_t *in1,
-               const int8_t *in2, int8_t *out, int single);
+void hb_mul_s8(const hb_mul_params *p, const hb_broadcast4 *b, const int8_t *in1, const int8_t *in2,
+               int8_t *out, int single);
 
 #ifdef __cplusplus
 }

@@ -29,11 +29,11 @@ extern "C" {
 
 /* HB_OP_QUANTIZE, 20 bytes. */
 typedef struct {
-  float output_scale;         /* float input only: output quantization scale, > 0 */
-  int32_t input_zero_point;   /* integer input only */
-  int32_t output_zero_point;  /* within the output dtype */
-  int32_t output_multiplier;  /* integer input only: Q31 of in_scale/out_scale */
-  int32_t output_shift;       /* integer input only: signed, <= 22 (int8 in) / 14 (int16 in) */
+  float output_scale;        /* float input only: output quantization scale, > 0 */
+  int32_t input_zero_point;  /* integer input only */
+  int32_t output_zero_point; /* within the output dtype */
+  int32_t output_multiplier; /* integer input only: Q31 of in_scale/out_scale */
+  int32_t output_shift;      /* integer input only: signed, <= 22 (int8 in) / 14 (int16 in) */
 } hb_quantize_params;
 HB_STATIC_ASSERT(sizeof(hb_quantize_params) == 20, "hb_quantize_params layout");
 
@@ -48,16 +48,14 @@ void hb_quantize_f32_s8(const float *in, int8_t *out, int32_t n, const hb_quanti
 void hb_quantize_f32_s16(const float *in, int16_t *out, int32_t n, const hb_quantize_params *p);
 void hb_requantize_s8_s8(const int8_t *in, int8_t *out, int32_t n, const hb_quantize_params *p,
                          int single);
-void hb_requantize_s8_s16(const int8_t *in, int16_t *out, int32_t n,
-                          const hb_quantize_params *p, int single);
-void hb_requantize_s16_s8(const int16_t *in, int8_t *out, int32_t n,
-                          const hb_quantize_params *p, int single);
-void hb_requantize_s16_s16(const int16_t *in, int16_t *out, int32_t n,
-                           const hb_quantize_params *p, int single);
-void hb_dequantize_s8_f32(const int8_t *in, float *out, int32_t n,
-                          const hb_dequantize_params *p);
-void hb_dequantize_s16_f32(const int16_t *in, float *out, int32_t n,
-                           const hb_dequantize_params *p);
+void hb_requantize_s8_s16(const int8_t *in, int16_t *out, int32_t n, const hb_quantize_params *p,
+                          int single);
+void hb_requantize_s16_s8(const int16_t *in, int8_t *out, int32_t n, const hb_quantize_params *p,
+                          int single);
+void hb_requantize_s16_s16(const int16_t *in, int16_t *out, int32_t n, const hb_quantize_params *p,
+                           int single);
+void hb_dequantize_s8_f32(const int8_t *in, float *out, int32_t n, const hb_dequantize_params *p);
+void hb_dequantize_s16_f32(const int16_t *in, float *out, int32_t n, const hb_dequantize_params *p);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,8 @@
  *
  * The three modes are TFLM's three int8 MEAN paths (micro/kernels/
  * reduce_common.cc); the compiler picks the one TFLM would run:
- *   HB_MEAN_TRUNC:   input and output quantization equal (reference_ops::Mean):
+ *   HB_MEAN_TRUNC:   TFLite's reference_ops::Mean for equal quantization (TFLM
+ *                    itself uses REQUANT there; kept for TFLite parity):
  *                    y = sum(x) / count, C division (truncates toward zero).
  *   HB_MEAN_REQUANT: otherwise (reference_ops::QuantizedMeanOrSum): the host
  *                    folds 1/count into multiplier/shift;
@@ -54,8 +55,8 @@ HB_STATIC_ASSERT(sizeof(hb_mean_params) == 24, "hb_mean_params layout");
 
 /* in_dims: the input shape extended to 4-D. scratch: one int32 per output
  * element (output elements = product of the non-reduced dims). */
-void hb_mean_s8(const hb_mean_params *p, const int32_t in_dims[4], const int8_t *in,
-                int8_t *out, int32_t *scratch, int single);
+void hb_mean_s8(const hb_mean_params *p, const int32_t in_dims[4], const int8_t *in, int8_t *out,
+                int32_t *scratch, int single);
 
 #ifdef __cplusplus
 }

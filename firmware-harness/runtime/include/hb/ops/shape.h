@@ -71,8 +71,7 @@ HB_STATIC_ASSERT(sizeof(hb_strided_slice_params) == 48, "hb_strided_slice_params
 void hb_reshape_s8(const int8_t *in, int8_t *out, uint32_t bytes);
 
 void hb_pad_s8(const hb_pad_params *p, const int32_t in_dims[4], const int8_t *in, int8_t *out);
-void hb_pad_s16(const hb_pad_params *p, const int32_t in_dims[4], const int16_t *in,
-                int16_t *out);
+void hb_pad_s16(const hb_pad_params *p, const int32_t in_dims[4], const int16_t *in, int16_t *out);
 
 /* Copies, for each of `outer` rows, chunk[i] bytes from each input i in turn
  * (concatenation is a byte copy, so int16 uses the same kernel with byte
