@@ -1,10 +1,12 @@
 // main.cc: the `hilbench` command-line entry point. Each command group
-// lives in its own file (model_cmd.cc: `hilbench model ...`).
+// lives in its own file (model_cmd.cc: `hilbench model ...`, board_cmd.cc:
+// `hilbench board ...`).
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "hb/runtime.h"
+#include "board_cmd.h"
 #include "model_cmd.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +18,10 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "model") {
     return hb_cli::model_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
   }
-  std::cerr << "usage: hilbench model inspect|compile|run ...   (hilbench model for details)\n";
+  if (!args.empty() && args[0] == "board") {
+    return hb_cli::board_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  }
+  std::cerr << "usage: hilbench model inspect|compile|run ...   (hilbench model for details)\n"
+               "       hilbench board list|run ...              (hilbench board for details)\n";
   return hb_cli::kExitUsage;
 }

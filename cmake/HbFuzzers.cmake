@@ -13,7 +13,8 @@ set(HB_FUZZ_SECONDS 20 CACHE STRING "How long each fuzzer runs in its ctest smok
 
 find_program(HB_CLANG clang)
 find_program(HB_CLANGXX clang++)
-file(GLOB _hb_fuzz_srcs CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.cc")
+file(GLOB _hb_fuzz_srcs CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.cc"
+     "${CMAKE_SOURCE_DIR}/firmware-harness/protocol/fuzz_*.cc")
 
 if(NOT HB_CLANG OR NOT HB_CLANGXX)
   message(WARNING "clang not found: fuzzers are off (scripts/bootstrap.sh installs it)")
@@ -35,7 +36,6 @@ ExternalProject_Add(hb_fuzzers
   CMAKE_GENERATOR Ninja
   CMAKE_ARGS -DHB_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
              "-DCMAKE_C_COMPILER=${HB_CLANG}" "-DCMAKE_CXX_COMPILER=${HB_CLANGXX}"
-             "-DHB_SHARED_DIR=${HB_SHARED_DIR}"
   BUILD_COMMAND ${CMAKE_COMMAND} --build "${_hb_fuzz_dir}" --parallel 2 -- --quiet
   BUILD_ALWAYS ON
   USES_TERMINAL_BUILD ON

@@ -194,7 +194,7 @@ TEST_CASE("qemu: gdb memory write speed, X and M, with read-back") {
     for (int i = 0; i < 200; ++i) board.gdb().read_register(kGdbRegPc);
     double rtt = std::chrono::duration<double>(Clock::now() - t0).count() / 200;
     MESSAGE("gdb round trip (p packet): " << rtt * 1e6 << " us");
-    MESSAGE((board.gdb().binary_writes() ? "X (binary)" : "M (hex), X allowed=")
+    MESSAGE(std::string(board.gdb().binary_writes() ? "X (binary)" : "M (hex), X allowed=")
             << binary << " write 1 MiB: " << w * 1e3 << " ms = " << data.size() / w / 1e6
             << " MB/s; m read back: " << data.size() / r / 1e6 << " MB/s");
     // Registers round-trip.

@@ -264,7 +264,8 @@ Compiled build_plan(const Model& m, const std::vector<LoweredOp>& lowered,
 
   // Tensor records.
   PlanIn pin;
-  pin.flags = opts.rounding == Rounding::kSingle ? HB_PLAN_FLAG_SINGLE_ROUNDING : 0;
+  pin.flags = (opts.rounding == Rounding::kSingle ? HB_PLAN_FLAG_SINGLE_ROUNDING : 0u) |
+              (opts.preserve_inputs ? HB_PLAN_FLAG_INPUTS_PRESERVED : 0u);
   pin.model_sha256 = digest_bytes(m.sha256);
   std::vector<PlanBuffer> buffers;
   std::vector<int> buffer_of(order.size(), -1);  // plan id -> planner buffer
@@ -315,7 +316,10 @@ Compiled build_plan(const Model& m, const std::vector<LoweredOp>& lowered,
       buffer_of[id] = static_cast<int>(buffers.size());
       int f = first[u] < 0 ? 0 : first[u];
       int l = last[u] < 0 ? f : last[u];
-      if (is_graph_input[u]) f = 0;
+      if (is_graph_input[u]) {
+        f = 0;
+        if (opts.preserve_inputs) l = last_pos;
+      }
       buffers.push_back({pt.rec.bytes, f, std::max(f, l)});
     }
     pin.tensors.push_back(pt);

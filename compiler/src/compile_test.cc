@@ -83,7 +83,7 @@ TEST_CASE("compile: shared models -> valid plans, small arenas, golden outputs")
     CHECK(h.magic == HB_PLAN_MAGIC);
     CHECK(h.total_size == plan.size());
     CHECK(h.crc32 == hb_plan_crc(plan.data(), uint32_t(plan.size())));
-    CHECK(h.flags == 0);
+    CHECK(h.flags == HB_PLAN_FLAG_INPUTS_PRESERVED);  // double rounding, inputs kept intact
     CHECK(h.n_ops == m.ops.size());
     CHECK(h.n_inputs == m.inputs.size());
     CHECK(h.n_outputs == m.outputs.size());
@@ -231,4 +231,34 @@ TEST_CASE("compile: float32 compute is refused with op, node and dtype") {
   // A float graph input not consumed by QUANTIZE is refused up front.
   m.tensors[0].dtype = hbc::DType::kFloat32;
   CHECK_THROWS_AS(hbc::compile_plan(m, {}), hbc::CompileError);
+}
+
+TEST_CASE("preserved inputs survive a run; clobbered ones may not, in a smaller arena") {
+  hbc::Model m = hbc::read_tflite_file(std::string(HB_SHARED_DIR) + "/models/pretrainedResnet_quant.tflite");
+  hbc::CompileOptions keep;
+  hbc::CompileOptions clobber;
+  clobber.preserve_inputs = false;
+  hbc::InspectReport rk, rc;
+  std::vector<uint8_t> pk = hbc::compile_plan(m, keep, &rk);
+  std::vector<uint8_t> pc = hbc::compile_plan(m, clobber, &rc);
+  CHECK(rc.arena_bytes <= rk.arena_bytes);
+  hb_plan_header hc;
+  std::memcpy(&hc, pc.data(), sizeof hc);
+  CHECK((hc.flags & HB_PLAN_FLAG_INPUTS_PRESERVED) == 0u);
+
+  // Run the preserving plan and check the input bytes are untouched.
+  std::vector<uint64_t> store((pk.size() + 7) / 8);
+  std::memcpy(store.data(), pk.data(), pk.size());
+  hb_plan plan;
+  REQUIRE(hb_plan_init(&plan, store.data(), uint32_t(pk.size()), rk.arena_bytes) == HB_OK);
+  std::vector<uint64_t> arena_store(rk.arena_bytes / 8 + 4);
+  auto* arena = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(arena_store.data()) + 15) &
+                                           ~uintptr_t{15});
+  uint16_t in = hb_plan_input(&plan, 0);
+  auto* x = static_cast<uint8_t*>(hb_tensor_data(&plan, arena, in));
+  for (uint32_t i = 0; i < plan.tensors[in].bytes; ++i) x[i] = uint8_t(i * 7 + 3);
+  REQUIRE(hb_invoke(&plan, arena, nullptr) == HB_OK);
+  bool intact = true;
+  for (uint32_t i = 0; i < plan.tensors[in].bytes; ++i) intact = intact && x[i] == uint8_t(i * 7 + 3);
+  CHECK(intact);
 }

@@ -388,7 +388,13 @@ Quantization read_quant(Reader& r, const Table* q, const std::string& who) {
     for (uoffset_t i = 0; i < scale->size(); ++i) out.scale.push_back(scale->Get(i));
   }
   if (zp) {
-    for (uoffset_t i = 0; i < zp->size(); ++i) out.zero_point.push_back(zp->Get(i));
+    // memcpy, not Get(): the Verifier only guarantees 4-byte alignment of a
+    // vector, and an int64 element may sit at an address that is not 8-aligned.
+    for (uoffset_t i = 0; i < zp->size(); ++i) {
+      int64_t v;
+      std::memcpy(&v, zp->Data() + i * sizeof(int64_t), sizeof v);
+      out.zero_point.push_back(flatbuffers::EndianScalar(v));
+    }
   }
   if (!out.zero_point.empty() && out.zero_point.size() != out.scale.size()) {
     throw CompileError::Invalid(who + ": " + std::to_string(out.scale.size()) + " scales but " +

@@ -110,7 +110,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
   }
 }
 
-static void on_exit(qemu_plugin_id_t id, void *userdata) {
+static void hb_on_plugin_exit(qemu_plugin_id_t id, void *userdata) {
   (void)id;
   (void)userdata;
   fprintf(g_out, "hb_icount total=%" PRIu64 " regions=%u\n", g_insns, g_regions);
@@ -147,6 +147,6 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
     return -1;
   }
   qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
-  qemu_plugin_register_atexit_cb(id, on_exit, NULL);
+  qemu_plugin_register_atexit_cb(id, hb_on_plugin_exit, NULL);
   return 0;
 }

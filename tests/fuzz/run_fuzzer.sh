@@ -18,6 +18,9 @@ mkdir -p "$work" "$artifacts"
 dirs=()
 for d in "$seeds" "$@"; do [ -d "$d" ] && dirs+=("$d"); done
 
+# A UBSan report should say where it came from.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
 # One process, one worker: CI has 2 cores. -rss_limit_mb guards against a
 # plan that asks for a huge allocation slipping through as a hang.
 exec "$fuzzer" "$work" "${dirs[@]}" \

@@ -13,7 +13,7 @@
 // oracle checks which rounding mode, and why an oracle is missing when it is.
 //
 // Environment: TFLM_PYTHON (python with tflite-micro; default: <repo>/.venv/bin/python,
-// else python3), HB_SHARED (default /work/shared).
+// else python3), HB_SHARED_DIR (default ../shared beside the repository).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -96,7 +96,7 @@ async function main() {
     process.stderr.write('usage: node make_cases.mjs OUTDIR\n');
     process.exit(2);
   }
-  const shared = process.env.HB_SHARED ?? '/work/shared';
+  const shared = process.env.HB_SHARED_DIR ?? process.env.HB_SHARED ?? resolve(repo, '..', 'shared');
   mkdirSync(join(outDir, 'shared'), { recursive: true });
   const cases = buildCases();
   const entries = [];

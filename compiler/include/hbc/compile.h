@@ -12,6 +12,11 @@ namespace hbc {
 
 struct CompileOptions {
   Rounding rounding = Rounding::kDouble;
+  // Keep graph inputs intact for the whole run (no op reuses their bytes),
+  // so a board can run N inferences on one input upload; the plan then
+  // carries HB_PLAN_FLAG_INPUTS_PRESERVED. Off = smallest arena, inputs are
+  // clobbered (as in TFLM) and must be reloaded before every invoke.
+  bool preserve_inputs = true;
 };
 
 // One row of `hilbench model inspect`.

@@ -32,7 +32,8 @@ static hb_status check_header(const hb_plan_header *h, uint32_t size, uint32_t a
   if (h->version_major != HB_PLAN_VERSION_MAJOR) return HB_ERR_BAD_VERSION;
   /* A plan may sit in a larger partition: total_size bounds what is ours. */
   if (h->total_size < sizeof(hb_plan_header) || h->total_size > size) return HB_ERR_BAD_SIZE;
-  if (h->flags & ~(uint32_t)HB_PLAN_FLAG_SINGLE_ROUNDING) return HB_ERR_BAD_PARAMS;
+  if (h->flags & ~(uint32_t)(HB_PLAN_FLAG_SINGLE_ROUNDING | HB_PLAN_FLAG_INPUTS_PRESERVED))
+    return HB_ERR_BAD_PARAMS;
   if (h->arena_size > arena_capacity) return HB_ERR_ARENA_TOO_SMALL;
   return HB_OK;
 }

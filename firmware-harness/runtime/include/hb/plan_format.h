@@ -43,6 +43,8 @@ extern "C" {
 /* Header flags. */
 #define HB_PLAN_FLAG_SINGLE_ROUNDING 0x1u /* TFLITE_SINGLE_ROUNDING=1 arithmetic;
                                              clear = TFLM's default double rounding */
+#define HB_PLAN_FLAG_INPUTS_PRESERVED 0x2u /* no op overwrites a graph input: one
+                                              input upload serves many invokes */
 
 /* Header: magic (4), version major (2), minor (2), total_size (4), crc32 (4),
  * then the fields below. 96 bytes in all. */

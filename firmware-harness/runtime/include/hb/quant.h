@@ -36,6 +36,14 @@ int32_t hb_mbqm64(int64_t x, int32_t multiplier, int32_t shift, int single);
 int32_t hb_mbqm_smaller_than_one(int32_t x, int32_t multiplier, int32_t shift, int single);
 int32_t hb_mbqm_greater_than_one(int32_t x, int32_t multiplier, int32_t shift, int single);
 
+/* a + b with two's-complement wrap-around instead of undefined behaviour.
+ * Well-formed models never overflow an int32 accumulator; a hostile plan
+ * may, and must then give garbage numbers, not undefined behaviour. Same
+ * single instruction on Cortex-M. */
+static inline int32_t hb_add_wrap(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 static inline int32_t hb_clamp32(int32_t x, int32_t lo, int32_t hi) {
   return x < lo ? lo : (x > hi ? hi : x);
 }

@@ -27,13 +27,13 @@ void hb_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const hb_shape4
               const int8_t *ip = in_b + (iy * in_w + ix) * in_c;
               const int8_t *wp = w_oc + (ky * fw + kx) * in_c;
               for (int32_t ic = 0; ic < in_c; ++ic) {
-                acc += (int32_t)wp[ic] * ((int32_t)ip[ic] + p->input_offset);
+                acc = hb_add_wrap(acc, (int32_t)wp[ic] * ((int32_t)ip[ic] + p->input_offset));
               }
             }
           }
-          if (bias) acc += bias[oc];
+          if (bias) acc = hb_add_wrap(acc, bias[oc]);
           acc = hb_mbqm(acc, rq->mult[oc], rq->shift[oc], rq->single);
-          acc += p->output_offset;
+          acc = hb_add_wrap(acc, p->output_offset);
           *out++ = (int8_t)hb_clamp32(acc, p->act_min, p->act_max);
         }
       }

@@ -28,12 +28,12 @@ void hb_depthwise_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const
                 if (ix < 0 || ix >= in_w) continue;
                 const int32_t iv = in_b[(iy * in_w + ix) * in_c + ic];
                 const int32_t wv = w[(ky * fw + kx) * out_c + oc];
-                acc += wv * (iv + p->input_offset);
+                acc = hb_add_wrap(acc, wv * (iv + p->input_offset));
               }
             }
-            if (bias) acc += bias[oc];
+            if (bias) acc = hb_add_wrap(acc, bias[oc]);
             acc = hb_mbqm(acc, rq->mult[oc], rq->shift[oc], rq->single);
-            acc += p->output_offset;
+            acc = hb_add_wrap(acc, p->output_offset);
             *out++ = (int8_t)hb_clamp32(acc, p->act_min, p->act_max);
           }
         }

@@ -31,7 +31,7 @@ void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const
               if (ox < 0 || ox >= out_w) continue;
               int32_t *acc = scratch + ((b * out_h + oy) * out_w + ox) * out_c;
               for (int32_t oc = 0; oc < out_c; ++oc) {
-                acc[oc] += iv * (int32_t)w[((oc * fh + ky) * fw + kx) * in_c + ic];
+                acc[oc] = hb_add_wrap(acc[oc], iv * (int32_t)w[((oc * fh + ky) * fw + kx) * in_c + ic]);
               }
             }
           }
@@ -42,9 +42,9 @@ void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const
   for (int32_t i = 0; i < n_out; ++i) {
     const int32_t oc = i % out_c;
     int32_t acc = scratch[i];
-    if (bias) acc += bias[oc];
+    if (bias) acc = hb_add_wrap(acc, bias[oc]);
     acc = hb_mbqm(acc, rq->mult[oc], rq->shift[oc], rq->single);
-    acc += p->output_offset;
+    acc = hb_add_wrap(acc, p->output_offset);
     out[i] = (int8_t)hb_clamp32(acc, p->act_min, p->act_max);
   }
 }
