@@ -7,9 +7,9 @@
 #   - host wall time of `hilbench model compile` (once) and of `hilbench model
 #     run PLAN` on the lcg input (median of HB_BENCH_RUNS, default 5; includes
 #     process start and plan load)
-# Then the runtime library's Cortex-M4 .text at -Os and -O2 (all operators:
-# an upper bound for any one model) vs TFLM's 36.5 KB for the kws operator
-# set with reference kernels (target: <= half).
+# Then scripts/bench-codesize.sh: the runtime's Cortex-M4 .text at -Os and
+# -O2, all operators and the kws operator set, vs TFLM's 36.5 KB for the kws
+# operator set with reference kernels (target: <= half).
 #
 # Copy the output into README.md's "Latest figures" with the machine line.
 set -euo pipefail
@@ -18,7 +18,7 @@ scripts/build.sh main >/dev/null
 
 HB_SHARED_DIR=${HB_SHARED_DIR:-../shared} HB_BENCH_RUNS=${HB_BENCH_RUNS:-5} \
 exec python3 - <<'PY'
-import json, os, statistics, subprocess, tempfile, time, platform
+import json, os, statistics, subprocess, sys, tempfile, time, platform
 
 shared = os.environ["HB_SHARED_DIR"]
 runs = int(os.environ["HB_BENCH_RUNS"])
@@ -68,16 +68,6 @@ with tempfile.TemporaryDirectory() as tmp:
               f" {compile_ms:10.1f} {run_ms:8.1f}")
 
 print()
-print(f"runtime .text, Cortex-M4 (arm-none-eabi-gcc, whole library) vs TFLM kws reference"
-      f" {TFLM_TEXT_KWS_M4 / 1024:.1f} KB (target <= half):")
-for opt in ("Os", "O2"):
-    path = f"build/cross/cortex-m4-{opt}/size.txt"
-    try:
-        text = int(open(path).read().splitlines()[-1].split()[0])
-    except (OSError, IndexError, ValueError):
-        print(f"  -{opt}: no {path} (cross build off or failed)")
-        continue
-    ratio = text / TFLM_TEXT_KWS_M4
-    print(f"  -{opt}: {text} B = {text / 1024:.1f} KB, ratio {ratio:.2f}"
-          f" {'(meets target)' if ratio <= 0.5 else '(ABOVE target)'}")
+sys.stdout.flush()
+subprocess.run(["scripts/bench-codesize.sh"], check=False)
 PY

@@ -133,14 +133,26 @@ static void timestamp_event(void) {
   }
 }
 
+/* Microseconds per tick as a 0.32 fixed-point fraction (timer_hz > 1 MHz on
+ * every board), set by hb_harness_setup. */
+static uint32_t g_us_per_tick_q32;
+
+/* Ticks to microseconds with a reciprocal multiply, not a 64-bit division:
+ * libgcc's division takes a number of instructions that depends on its
+ * operands, i.e. on when the command arrived, and would shift the timer phase
+ * of the timed window from run to run under QEMU -icount. Error: at most
+ * ticks / 2^33 us (about 10 us after an hour at 25 MHz); the value wraps at
+ * 2^32 us as the protocol allows. */
+static uint32_t ticks_to_us(uint64_t t) {
+  const uint64_t hi = (t >> 32) * g_us_per_tick_q32;
+  const uint64_t lo = ((uint64_t)(uint32_t)t * g_us_per_tick_q32) >> 32;
+  return (uint32_t)(hi + lo);
+}
+
 static uint32_t cb_now_us(void *user) {
   (void)user;
-  const uint64_t t = hb_timer_ticks();
-  const uint32_t hz = hb_timer_hz();
-  /* Split so that t x 1e6 cannot overflow. */
-  const uint64_t us = (t / hz) * 1000000u + ((t % hz) * 1000000u) / hz;
-  timestamp_event();
-  return (uint32_t)us;
+  timestamp_event(); /* first: the end marker must not count the conversion */
+  return ticks_to_us(hb_timer_ticks());
 }
 
 static uint32_t cb_ticks(void *user) {
@@ -389,6 +401,9 @@ void hb_harness_setup(hb_harness_ops *ops, hb_proto_config *cfg) {
 #endif
   ops->reset = cb_reset;
   if (info->emulated) ops->exit = cb_exit;
+
+  const uint32_t hz = hb_timer_hz();
+  g_us_per_tick_q32 = (uint32_t)((((uint64_t)1000000u << 32) + hz / 2u) / hz);
 
   memset(cfg, 0, sizeof(*cfg));
   cfg->vendor = "hilbench";

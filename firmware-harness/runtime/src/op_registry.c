@@ -31,7 +31,25 @@ HB_DECLARE_OP(hard_swish)
 HB_DECLARE_OP(quantize)
 HB_DECLARE_OP(dequantize)
 
+/* Operator selection. By default every operator is built in. A firmware
+ * that needs only some (to save flash) defines HB_OPS_SELECTED and
+ * HB_WITH_<name>=1 for each one it keeps, with the names of the functions
+ * below (e.g. -DHB_WITH_conv_2d=1); a plan using any other operator is then
+ * refused at load (HB_ERR_UNSUPPORTED_OP) and --gc-sections drops the rest. */
+#ifdef HB_OPS_SELECTED
+/* HB_IS_ONE(X) is 1 when the macro X is defined as 1, else 0 (the Linux
+ * kernel's IS_ENABLED trick), so unselected ops compile to NULL entries. */
+#define HB_PLACEHOLDER_1 0,
+#define HB_SECOND(ignored, val, ...) val
+#define HB_IS_ONE(x) HB_IS_ONE_(x)
+#define HB_IS_ONE_(val) HB_IS_ONE__(HB_PLACEHOLDER_##val)
+#define HB_IS_ONE__(arg_or_junk) HB_SECOND(arg_or_junk 1, 0, ~)
+#define HB_OP_ENTRY(code, str, name)                                    \
+  {code, str, HB_IS_ONE(HB_WITH_##name) ? hb_op_##name##_check : NULL, \
+   HB_IS_ONE(HB_WITH_##name) ? hb_op_##name##_eval : NULL}
+#else
 #define HB_OP_ENTRY(code, str, name) {code, str, hb_op_##name##_check, hb_op_##name##_eval}
+#endif
 
 /* Indexed by opcode: entry i has opcode i (0 is unused). */
 static const hb_op_entry kOps[HB_OP_COUNT_] = {
@@ -62,6 +80,7 @@ static const hb_op_entry kOps[HB_OP_COUNT_] = {
 
 const hb_op_entry *hb_op_lookup(uint16_t opcode) {
   if (opcode == 0 || opcode >= HB_OP_COUNT_) return NULL;
+  if (kOps[opcode].check == NULL) return NULL; /* not selected in this build */
   return &kOps[opcode];
 }
 
