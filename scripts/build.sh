@@ -38,7 +38,8 @@ case "${1:-all}" in
     ;;
   all)
     build_tree build "-DCMAKE_BUILD_TYPE=RelWithDebInfo"
-    build_tree build-asan "-DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON -DHB_BUILD_CROSS=OFF -DHB_BUILD_FUZZERS=OFF"
+    build_tree build-asan "-DCMAKE_BUILD_TYPE=Debug -DHB_SANITIZE=ON -DHB_BUILD_CROSS=OFF -DHB_BUILD_FUZZERS=OFF \
+-DHB_BUILD_FIRMWARE=OFF -DHB_FW_BUILD_DIR=$PWD/build/firmware"
     ;;
   *)
     echo "usage: scripts/build.sh [all | main [TARGET...]]" >&2

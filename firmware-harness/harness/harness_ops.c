@@ -50,15 +50,15 @@ typedef enum {
 
 static struct {
   hb_plan plan;
-  uint8_t loaded;     /* plan validated and runnable */
-  uint8_t mark;       /* mark_state */
+  uint8_t loaded; /* plan validated and runnable */
+  uint8_t mark;   /* mark_state */
   uint8_t reserved[2];
-  hb_status status;   /* last load attempt */
-  const char *model;  /* MLPerf tag or NULL */
-  uint32_t input_bytes;       /* sum of the graph inputs' bytes */
-  const uint8_t *input_src;   /* db bytes given to load_input, re-copied per inference */
-  uint32_t n_layers;          /* records of the last profiled inference */
-  uint32_t op_t0;             /* tick count at the current op's begin hook */
+  hb_status status;         /* last load attempt */
+  const char *model;        /* MLPerf tag or NULL */
+  uint32_t input_bytes;     /* sum of the graph inputs' bytes */
+  const uint8_t *input_src; /* db bytes given to load_input, re-copied per inference */
+  uint32_t n_layers;        /* records of the last profiled inference */
+  uint32_t op_t0;           /* tick count at the current op's begin hook */
 } g;
 
 static uint32_t ticks32(void) { return (uint32_t)hb_timer_ticks(); }
@@ -89,8 +89,8 @@ static hb_status load_from_partition(void) {
   g.input_src = 0;
   g.n_layers = 0;
   hb_plan plan;
-  hb_status st = hb_plan_init(&plan, (const void *)map.model.start, map.model.size,
-                              (uint32_t)sizeof(g_arena));
+  hb_status st =
+      hb_plan_init(&plan, (const void *)map.model.start, map.model.size, (uint32_t)sizeof(g_arena));
   uint32_t input_bytes = 0;
   if (st == HB_OK) st = validate_io(&plan, &input_bytes);
   g.status = st;

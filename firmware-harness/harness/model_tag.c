@@ -14,10 +14,10 @@ typedef struct {
 } model_shape;
 
 static const model_shape kModels[] = {
-    {"kws01", {1, 49, 10, 1}, {1, 12, 0, 0}},  /* DS-CNN keyword spotting */
-    {"vww01", {1, 96, 96, 3}, {1, 2, 0, 0}},   /* MobileNet visual wake words */
-    {"ic01", {1, 32, 32, 3}, {1, 10, 0, 0}},   /* ResNet-8 image classification */
-    {"ad01", {1, 640, 0, 0}, {1, 640, 0, 0}},  /* FC autoencoder anomaly detection */
+    {"kws01", {1, 49, 10, 1}, {1, 12, 0, 0}}, /* DS-CNN keyword spotting */
+    {"vww01", {1, 96, 96, 3}, {1, 2, 0, 0}},  /* MobileNet visual wake words */
+    {"ic01", {1, 32, 32, 3}, {1, 10, 0, 0}},  /* ResNet-8 image classification */
+    {"ad01", {1, 640, 0, 0}, {1, 640, 0, 0}}, /* FC autoencoder anomaly detection */
 };
 
 static int shape_is(const hb_tensor *t, const int32_t *want) {

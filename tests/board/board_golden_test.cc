@@ -3,7 +3,17 @@
 // exactly as `hilbench board run` drives them: the board's output must equal
 // the golden TFLM output of the lcg input byte for byte, the plugin's
 // instruction count and the SysTick ticks must agree, and a second boot must
-// give identical figures (instructions and ticks: -icount is deterministic).
+// give the same figures.
+//
+// "The same" is exact for the output bytes. For instructions and ticks it is
+// exact up to SysTick interrupt jitter: while it waits for the host's bytes the
+// harness polls the UART for a host-paced number of instructions, so the
+// SysTick phase at the start of `infer` differs from boot to boot, and the
+// wrap interrupt (a few instructions every 2^24 ticks) may fall into the timed
+// window once more or once less; tick reads also quantise (1.25 instructions a
+// tick on mps2). Measured: 0-7 instructions or ticks in 2e8. The bound below is
+// 8 + 64 per SysTick wrap in the window; a real change in the code path (one
+// more instruction per inner-loop iteration) moves the figures by 1e5 or more.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -20,7 +30,6 @@ using namespace std::chrono_literals;
 struct Figures {
   uint64_t insns = 0, lat_min = 0, lat_median = 0, lat_max = 0, lat_total = 0;
   std::vector<uint8_t> out;
-  bool operator==(const Figures&) const = default;
 };
 
 Figures run_once(const std::string& board, const std::string& model) {
@@ -65,7 +74,17 @@ void check_board(const std::string& board) {
     const Figures a = run_once(board, model);
     CHECK(a.out == golden);
     const Figures b = run_once(board, model);
-    CHECK(a == b);  // second boot: identical instructions, ticks and bytes
+    CHECK(a.out == b.out);
+    const uint64_t wraps = a.lat_total >> 24;
+    const uint64_t bound = 8 + 64 * (wraps + 1);
+    auto close = [&](uint64_t x, uint64_t y) { return (x > y ? x - y : y - x) <= bound; };
+    MESSAGE(board, " ", model, " second boot: instructions ", a.insns, " vs ", b.insns,
+            ", ticks total ", a.lat_total, " vs ", b.lat_total, " (bound ", bound, ")");
+    CHECK(close(a.insns, b.insns));
+    CHECK(close(a.lat_min, b.lat_min));
+    CHECK(close(a.lat_median, b.lat_median));
+    CHECK(close(a.lat_max, b.lat_max));
+    CHECK(close(a.lat_total, b.lat_total));
   }
 }
 
