@@ -116,14 +116,20 @@ Args parse(const std::vector<std::string>& a) {
       r.layers = false;
     } else if (run && w == "--transfer") {
       const std::string v = value();
-      if (v == "bin") r.transfer = drv::InputTransfer::kBinary;
-      else if (v == "hex") r.transfer = drv::InputTransfer::kHex;
-      else throw UsageError{"--transfer must be bin or hex, not '" + v + "'"};
+      if (v == "bin")
+        r.transfer = drv::InputTransfer::kBinary;
+      else if (v == "hex")
+        r.transfer = drv::InputTransfer::kHex;
+      else
+        throw UsageError{"--transfer must be bin or hex, not '" + v + "'"};
     } else if (run && w == "--rounding") {
       const std::string v = value();
-      if (v == "double") r.rounding = hbc::Rounding::kDouble;
-      else if (v == "single") r.rounding = hbc::Rounding::kSingle;
-      else throw UsageError{"--rounding must be double or single, not '" + v + "'"};
+      if (v == "double")
+        r.rounding = hbc::Rounding::kDouble;
+      else if (v == "single")
+        r.rounding = hbc::Rounding::kSingle;
+      else
+        throw UsageError{"--rounding must be double or single, not '" + v + "'"};
     } else {
       throw UsageError{"unknown option '" + w + "' for '" + r.cmd + "'"};
     }
@@ -266,7 +272,8 @@ int cmd_list(const Args& a, std::ostream& out, std::ostream& err) {
                 {"flash_bytes", p.flash.size},
                 {"arena_bytes", p.arena_bytes},
                 {"model_partition_bytes", p.model_partition.size}};
-      if (p.qemu) b["qemu"] = {{"machine", p.qemu->machine}, {"icount_shift", p.qemu->icount_shift}};
+      if (p.qemu)
+        b["qemu"] = {{"machine", p.qemu->machine}, {"icount_shift", p.qemu->icount_shift}};
       if (p.probe) b["probe"] = {{"pyocd_target", p.probe->pyocd_target}};
       j["boards"].push_back(b);
     }
@@ -276,19 +283,21 @@ int cmd_list(const Args& a, std::ostream& out, std::ostream& err) {
   }
   out << "device profiles (" << dir.string() << "):\n";
   out << std::left << std::setw(15) << "id" << std::setw(11) << "kind" << std::setw(14) << "core"
-      << std::right << std::setw(9) << "clock" << std::setw(10) << "RAM" << std::setw(10)
-      << "flash" << std::setw(10) << "arena" << "  name\n";
+      << std::right << std::setw(9) << "clock" << std::setw(10) << "RAM" << std::setw(10) << "flash"
+      << std::setw(10) << "arena"
+      << "  name\n";
   for (const auto& p : profiles) {
-    out << std::left << std::setw(15) << p.id << std::setw(11)
-        << (p.emulated ? "emulated" : "real") << std::setw(14) << p.core << std::right
-        << std::setw(5) << fmt(p.clock_hz / 1e6, p.clock_hz % 1000000 ? 1 : 0) << " MHz"
-        << std::setw(7) << p.ram.size / 1024 << " KiB" << std::setw(7) << p.flash.size / 1024
-        << " KiB" << std::setw(7) << p.arena_bytes / 1024 << " KiB" << "  " << p.name << "\n";
+    out << std::left << std::setw(15) << p.id << std::setw(11) << (p.emulated ? "emulated" : "real")
+        << std::setw(14) << p.core << std::right << std::setw(5)
+        << fmt(p.clock_hz / 1e6, p.clock_hz % 1000000 ? 1 : 0) << " MHz" << std::setw(7)
+        << p.ram.size / 1024 << " KiB" << std::setw(7) << p.flash.size / 1024 << " KiB"
+        << std::setw(7) << p.arena_bytes / 1024 << " KiB"
+        << "  " << p.name << "\n";
   }
   out << "\nhost probes and serial ports:\n";
   const auto& ports = probes["serial_ports"];
   out << "  serial ports   "
-      << (ports.empty() ? std::string("none found (no /dev/ttyACM*, /dev/ttyUSB*)") : "") ;
+      << (ports.empty() ? std::string("none found (no /dev/ttyACM*, /dev/ttyUSB*)") : "");
   for (size_t i = 0; i < ports.size(); ++i) out << (i ? ", " : "") << ports[i].get<std::string>();
   out << "\n  pyocd          ";
   if (!probes["pyocd"]["installed"].get<bool>()) {
@@ -348,7 +357,8 @@ drv::DeviceProfile resolve_profile(const Args& a, fs::path* path) {
   if (p.extension() != ".json") {
     p = locate(a.profiles, "HB_PROFILES_DIR", "device-profiles") / (a.board + ".json");
   }
-  if (!fs::exists(p)) throw JobError{"no device profile '" + a.board + "' (looked for " + p.string() + ")"};
+  if (!fs::exists(p))
+    throw JobError{"no device profile '" + a.board + "' (looked for " + p.string() + ")"};
   *path = p;
   return drv::load_device_profile(p);
 }
@@ -394,7 +404,8 @@ int cmd_run(const Args& a, std::ostream& out) {
   const fs::path elf = fw / profile.id / "harness.elf";
   if (!fs::exists(elf)) {
     throw drv::DriverError::BadProfile("no harness firmware for " + profile.id + " at " +
-                                       elf.string() + " (build firmware-harness, or --firmware DIR)");
+                                       elf.string() +
+                                       " (build firmware-harness, or --firmware DIR)");
   }
   const drv::ElfSymbols syms = drv::ElfSymbols::load(elf);
   std::optional<uint64_t> input_capacity;
@@ -422,8 +433,8 @@ int cmd_run(const Args& a, std::ostream& out) {
     input_source = "LCG seed 1 (golden/README.md), " + std::to_string(sum.input_bytes) + " bytes";
   }
   if (input.size() != sum.input_bytes) {
-    throw JobError{"input has " + std::to_string(input.size()) + " bytes; the model's inputs need " +
-                   std::to_string(sum.input_bytes)};
+    throw JobError{"input has " + std::to_string(input.size()) +
+                   " bytes; the model's inputs need " + std::to_string(sum.input_bytes)};
   }
   // Expected output: the host runtime on the same plan and input.
   std::vector<std::vector<uint8_t>> expected;
@@ -435,15 +446,15 @@ int cmd_run(const Args& a, std::ostream& out) {
 
   drv::BoardSessionOptions so;
   so.harness_elf = elf;
-  fs::path plugin = locate(a.plugin, "HB_ICOUNT_PLUGIN", (fw / "qemu-plugin/libhb_icount.so").string());
+  fs::path plugin =
+      locate(a.plugin, "HB_ICOUNT_PLUGIN", (fw / "qemu-plugin/libhb_icount.so").string());
   if (fs::exists(plugin)) so.icount_plugin = plugin;
   if (const char* q = std::getenv("HB_QEMU"); q && *q) so.qemu_binary = q;
   const uint32_t timeout_ms =
       a.timeout_ms ? a.timeout_ms : 20000u + 2000u * std::min<uint32_t>(a.runs + a.warmup, 100000u);
   drv::BoardSession session(profile, so);
-  const drv::BoardRunResult r = session.run(plan, input, a.runs, a.warmup,
-                                            std::chrono::milliseconds(timeout_ms), a.transfer,
-                                            a.layers);
+  const drv::BoardRunResult r = session.run(
+      plan, input, a.runs, a.warmup, std::chrono::milliseconds(timeout_ms), a.transfer, a.layers);
   session.stop();  // emulator gone before we print
 
   // ---- figures ----
@@ -461,8 +472,8 @@ int cmd_run(const Args& a, std::ostream& out) {
   const std::optional<double> ipi = r.insns_per_inference();
   std::optional<double> insn_us;  // instructions x 2^shift ns
   if (ipi && profile.qemu) insn_us = *ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
-  std::optional<double> tick_us = mean_ticks ? std::optional<double>(*mean_ticks / timer_hz * 1e6)
-                                             : std::nullopt;
+  std::optional<double> tick_us =
+      mean_ticks ? std::optional<double>(*mean_ticks / timer_hz * 1e6) : std::nullopt;
   std::optional<double> rel_diff;
   if (insn_us && tick_us && *tick_us > 0) rel_diff = std::fabs(*insn_us - *tick_us) / *tick_us;
   const bool agree = rel_diff && *rel_diff < 0.005;
@@ -517,8 +528,11 @@ int cmd_run(const Args& a, std::ostream& out) {
     j["golden_model"] = golden ? json(golden->name) : json(nullptr);
     j["plan_bytes"] = sum.total_size;
     j["rounding"] = double_rounding ? "double" : "single";
-    j["input"] = {{"source", input_source}, {"bytes", input.size()}, {"transfer", transfer},
-                  {"seconds", r.input_seconds}, {"bytes_per_s", in_rate}};
+    j["input"] = {{"source", input_source},
+                  {"bytes", input.size()},
+                  {"transfer", transfer},
+                  {"seconds", r.input_seconds},
+                  {"bytes_per_s", in_rate}};
     j["runs"] = n;
     j["warmup"] = r.infer.warmups;
     json lat;
@@ -529,8 +543,10 @@ int cmd_run(const Args& a, std::ostream& out) {
     lat["instruction_time_us"] = insn_us ? json(*insn_us) : json(nullptr);
     lat["timer"] = r.latency.timer;
     lat["timer_hz"] = timer_hz;
-    lat["ticks"] = {{"count", r.latency.count.value_or(0)}, {"min", r.latency.min.value_or(0)},
-                    {"median", r.latency.median.value_or(0)}, {"max", r.latency.max.value_or(0)},
+    lat["ticks"] = {{"count", r.latency.count.value_or(0)},
+                    {"min", r.latency.min.value_or(0)},
+                    {"median", r.latency.median.value_or(0)},
+                    {"max", r.latency.max.value_or(0)},
                     {"total", r.latency.total.value_or(0)}};
     lat["median_us"] = us(r.latency.median) ? json(*us(r.latency.median)) : json(nullptr);
     lat["min_us"] = us(r.latency.min) ? json(*us(r.latency.min)) : json(nullptr);
@@ -542,7 +558,9 @@ int cmd_run(const Args& a, std::ostream& out) {
     j["layers_slowest"] = json::array();
     for (const auto& l : slow) {
       j["layers_slowest"].push_back(
-          {{"index", l.index}, {"op", l.op}, {"tflite_index", l.tflite_index},
+          {{"index", l.index},
+           {"op", l.op},
+           {"tflite_index", l.tflite_index},
            {"ticks", l.ticks.value_or(0)},
            {"share", layer_total ? double(l.ticks.value_or(0)) / layer_total : 0.0}});
     }
@@ -551,14 +569,17 @@ int cmd_run(const Args& a, std::ostream& out) {
     m["plan_arena"] = sum.arena_size;
     j["memory"] = m;
     if (energy) {
-      j["energy"] = {{"uj_per_inference", energy->energy_uj}, {"power_mw", energy->power_mw},
-                     {"method", energy->method}, {"source", energy->source},
+      j["energy"] = {{"uj_per_inference", energy->energy_uj},
+                     {"power_mw", energy->power_mw},
+                     {"method", energy->method},
+                     {"source", energy->source},
                      {"time_basis", "SysTick time per inference (emulated)"}};
     } else {
       j["energy"] = {{"uj_per_inference", nullptr},
                      {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
     }
-    j["output"] = {{"check", pass ? "PASS" : "FAIL"}, {"mismatched_bytes", mismatches},
+    j["output"] = {{"check", pass ? "PASS" : "FAIL"},
+                   {"mismatched_bytes", mismatches},
                    {"bytes", r.outputs.empty() ? 0 : r.outputs[0].data.size()},
                    {"golden", golden_pass ? json(*golden_pass ? "PASS" : "FAIL") : json(nullptr)},
                    {"data_hex", r.outputs.empty() ? "" : hex_bytes(r.outputs[0].data, 64)}};
@@ -578,14 +599,15 @@ int cmd_run(const Args& a, std::ostream& out) {
   out << "latency   [" << kEmulatedLabel << "]\n";
   if (ipi) {
     out << "  instructions / inference  " << with_commas(uint64_t(std::llround(*ipi)))
-        << "  (plugin, mean of " << n << "; x 2^" << profile.qemu->icount_shift << " ns = "
-        << fmt(*insn_us / 1000, 3) << " ms)\n";
+        << "  (plugin, mean of " << n << "; x 2^" << profile.qemu->icount_shift
+        << " ns = " << fmt(*insn_us / 1000, 3) << " ms)\n";
   } else {
     out << "  instructions / inference  na (instruction-count plugin not found)\n";
   }
   out << "  " << r.latency.timer << " ticks @ " << fmt(timer_hz / 1e6, 3) << " MHz  median "
-      << with_commas(r.latency.median.value_or(0)) << " = " << fmt(us(r.latency.median).value_or(0) / 1000, 3)
-      << " ms, min " << fmt(us(r.latency.min).value_or(0) / 1000, 3) << " ms, max "
+      << with_commas(r.latency.median.value_or(0)) << " = "
+      << fmt(us(r.latency.median).value_or(0) / 1000, 3) << " ms, min "
+      << fmt(us(r.latency.min).value_or(0) / 1000, 3) << " ms, max "
       << fmt(us(r.latency.max).value_or(0) / 1000, 3) << " ms\n";
   if (rel_diff) {
     out << "  instructions vs ticks     " << (agree ? "agree" : "DISAGREE") << " (differ by "
@@ -595,9 +617,8 @@ int cmd_run(const Args& a, std::ostream& out) {
     out << "\nslowest layers (of " << r.layers->layers.size() << ", one profiled inference)\n";
     for (const auto& l : slow) {
       out << "  #" << std::left << std::setw(4) << l.index << std::setw(20) << l.op << std::right
-          << std::setw(12) << with_commas(l.ticks.value_or(0)) << " ticks  "
-          << std::setw(5) << fmt(layer_total ? 100.0 * l.ticks.value_or(0) / layer_total : 0, 1)
-          << "%\n";
+          << std::setw(12) << with_commas(l.ticks.value_or(0)) << " ticks  " << std::setw(5)
+          << fmt(layer_total ? 100.0 * l.ticks.value_or(0) / layer_total : 0, 1) << "%\n";
     }
   }
   auto mline = [&](const char* label, std::optional<uint64_t> v) {
@@ -643,8 +664,8 @@ int board_main(const std::vector<std::string>& args, std::ostream& out, std::ost
     err << "error: job: " << e.kind_name() << ": " << e.what() << "\n";
     return kExitJob;
   } catch (const hb::driver::DriverError& e) {
-    err << "error: " << (e.is_infrastructure() ? "infrastructure" : "job") << ": "
-        << e.kind_name() << ": " << e.what() << "\n";
+    err << "error: " << (e.is_infrastructure() ? "infrastructure" : "job") << ": " << e.kind_name()
+        << ": " << e.what() << "\n";
     return e.is_infrastructure() ? kExitInfrastructure : kExitJob;
   } catch (const std::exception& e) {
     err << "error: infrastructure: " << e.what() << "\n";

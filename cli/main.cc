@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "hb/runtime.h"
 #include "board_cmd.h"
+#include "hb/runtime.h"
 #include "model_cmd.h"
 
 int main(int argc, char** argv) {

@@ -92,8 +92,8 @@ std::vector<std::string> plan_fit_problems(const DeviceProfile& p, const PlanSum
   }
   if (plan.arena_size > p.arena_bytes) {
     out.push_back("plan needs an arena of " + std::to_string(plan.arena_size) + " bytes; " + p.id +
-                  " offers " + std::to_string(p.arena_bytes) + " (arena_bytes): " +
-                  short_by(plan.arena_size, p.arena_bytes));
+                  " offers " + std::to_string(p.arena_bytes) +
+                  " (arena_bytes): " + short_by(plan.arena_size, p.arena_bytes));
   }
   if (plan.arena_size > p.ram.size) {
     out.push_back("plan's arena of " + std::to_string(plan.arena_size) + " bytes exceeds " + p.id +
@@ -119,10 +119,11 @@ std::vector<std::vector<uint8_t>> host_reference_outputs(std::span<const uint8_t
   std::memcpy(&h, mem.data(), sizeof h);
   Aligned arena(h.arena_size);
   hb_plan plan;
-  hb_status st = hb_plan_init(&plan, mem.data(), static_cast<uint32_t>(plan_bytes.size()),
-                              h.arena_size);
+  hb_status st =
+      hb_plan_init(&plan, mem.data(), static_cast<uint32_t>(plan_bytes.size()), h.arena_size);
   if (st != HB_OK) {
-    throw DriverError::BadImage(std::string("host runtime refuses the plan: ") + hb_status_name(st));
+    throw DriverError::BadImage(std::string("host runtime refuses the plan: ") +
+                                hb_status_name(st));
   }
   size_t pos = 0;
   for (uint32_t i = 0; i < plan.header->n_inputs; ++i) {
@@ -242,10 +243,10 @@ HbInfo BoardSession::boot(std::span<const uint8_t> plan, bool allow_bad_plan) {
 double BoardSession::upload_input(std::span<const uint8_t> input, InputTransfer how) {
   HbInfo info = client().info();
   if (info.input_capacity && input.size() > *info.input_capacity) {
-    throw DriverError::DeviceRejected(
-        "input is " + std::to_string(input.size()) + " bytes; " + profile_.id +
-        "'s harness input buffer holds " + std::to_string(*info.input_capacity) + ": " +
-        short_by(input.size(), *info.input_capacity));
+    throw DriverError::DeviceRejected("input is " + std::to_string(input.size()) + " bytes; " +
+                                      profile_.id + "'s harness input buffer holds " +
+                                      std::to_string(*info.input_capacity) + ": " +
+                                      short_by(input.size(), *info.input_capacity));
   }
   return how == InputTransfer::kBinary ? client().load_input_binary(input)
                                        : client().load_input(input);

@@ -41,8 +41,8 @@ namespace hb::driver {
 
 // What the plan header says (raw, not validated: the board validates too).
 struct PlanSummary {
-  uint32_t total_size = 0;   // bytes
-  uint32_t arena_size = 0;   // bytes
+  uint32_t total_size = 0;  // bytes
+  uint32_t arena_size = 0;  // bytes
   uint32_t flags = 0;
   uint32_t n_inputs = 0, n_outputs = 0;
   uint64_t input_bytes = 0;  // sum of the graph inputs' bytes (0 if the tables are unreadable)
@@ -73,26 +73,26 @@ std::vector<uint8_t> lcg_bytes(size_t n, uint32_t seed = 1);
 enum class InputTransfer { kBinary, kHex };  // hb-bin N, or db load + 31-byte db chunks
 
 struct BoardSessionOptions {
-  std::filesystem::path harness_elf;   // <fw build>/<board>/harness.elf
-  std::filesystem::path icount_plugin; // libhb_icount.so; empty: no instruction count
+  std::filesystem::path harness_elf;    // <fw build>/<board>/harness.elf
+  std::filesystem::path icount_plugin;  // libhb_icount.so; empty: no instruction count
   std::string qemu_binary = "qemu-system-arm";
-  std::chrono::milliseconds boot_timeout{10000};    // qemu start + boot banner
-  std::chrono::milliseconds command_timeout{10000}; // every command except infer (hb-layers
-                                                    // runs one inference)
+  std::chrono::milliseconds boot_timeout{10000};     // qemu start + boot banner
+  std::chrono::milliseconds command_timeout{10000};  // every command except infer (hb-layers
+                                                     // runs one inference)
 };
 
 // One infer window and everything collected after it.
 struct BoardRunResult {
-  HbInfo info;                            // hb-info after boot
-  InferResult infer;                      // infer N W
-  HbLatency latency;                      // hb-lat
-  std::optional<HbLayers> layers;         // hb-layers (if requested)
+  HbInfo info;                                            // hb-info after boot
+  InferResult infer;                                      // infer N W
+  HbLatency latency;                                      // hb-lat
+  std::optional<HbLayers> layers;                         // hb-layers (if requested)
   std::map<std::string, std::optional<uint64_t>> memory;  // hb-mem
-  std::vector<HbOutput> outputs;          // hb-out 0..n_outputs-1
-  std::optional<uint64_t> region_insns;   // plugin: instructions in the infer region
-  double input_seconds = 0;               // upload time
+  std::vector<HbOutput> outputs;                          // hb-out 0..n_outputs-1
+  std::optional<uint64_t> region_insns;  // plugin: instructions in the infer region
+  double input_seconds = 0;              // upload time
   InputTransfer input_transfer = InputTransfer::kBinary;
-  double boot_seconds = 0;                // qemu spawn .. m-ready of the banner
+  double boot_seconds = 0;  // qemu spawn .. m-ready of the banner
 
   // Plugin instructions / N (nullopt without the plugin).
   std::optional<double> insns_per_inference() const;

@@ -1,7 +1,8 @@
 // elf_symbols.cc: see elf_symbols.h. Layouts from the System V ABI (ELF32):
 //   header: e_shoff @0x20 (4), e_shentsize @0x2E (2), e_shnum @0x30 (2), e_shstrndx @0x32
 //   section header (40 bytes): name, type, flags, addr, offset, size, link, info, align, entsize
-//   symbol (16 bytes): st_name (4), st_value (4), st_size (4), st_info (1), st_other (1), st_shndx (2)
+//   symbol (16 bytes): st_name (4), st_value (4), st_size (4), st_info (1), st_other (1), st_shndx
+//   (2)
 #include "driver/elf_symbols.h"
 
 #include <cstring>
@@ -56,7 +57,11 @@ struct Section {
 
 ElfSymbols ElfSymbols::parse(std::span<const uint8_t> bytes, const std::string& origin) {
   Reader r{bytes, origin};
-  if (bytes.size() < 52 || std::memcmp(bytes.data(), "\x7f" "ELF", 4) != 0) r.fail("not an ELF file");
+  if (bytes.size() < 52 || std::memcmp(bytes.data(),
+                                       "\x7f"
+                                       "ELF",
+                                       4) != 0)
+    r.fail("not an ELF file");
   if (bytes[4] != 1 || bytes[5] != 1) r.fail("not a 32-bit little-endian ELF");
   const uint32_t shoff = r.u32(0x20);
   const uint16_t shentsize = r.u16(0x2E), shnum = r.u16(0x30);
@@ -66,8 +71,8 @@ ElfSymbols ElfSymbols::parse(std::span<const uint8_t> bytes, const std::string& 
   std::vector<Section> secs(shnum);
   for (uint32_t i = 0; i < shnum; ++i) {
     const uint64_t o = shoff + uint64_t{i} * shentsize;
-    secs[i] = {r.u32(o), r.u32(o + 4), r.u32(o + 8), r.u32(o + 12), r.u32(o + 16),
-               r.u32(o + 20), r.u32(o + 24), r.u32(o + 36)};
+    secs[i] = {r.u32(o),      r.u32(o + 4),  r.u32(o + 8),  r.u32(o + 12),
+               r.u32(o + 16), r.u32(o + 20), r.u32(o + 24), r.u32(o + 36)};
   }
   ElfSymbols out;
   out.origin_ = origin;

@@ -30,16 +30,17 @@ struct PowerModel {
 };
 
 struct EnergyEstimate {
-  double current_ma = 0;    // active_ua_per_mhz x clock MHz / 1000
-  double power_mw = 0;      // current x supply
-  double energy_uj = 0;     // power x time
-  std::string method;       // the formula with the figures substituted
-  std::string source;       // PowerModel::source (+ figures_of, verified flag)
+  double current_ma = 0;  // active_ua_per_mhz x clock MHz / 1000
+  double power_mw = 0;    // current x supply
+  double energy_uj = 0;   // power x time
+  std::string method;     // the formula with the figures substituted
+  std::string source;     // PowerModel::source (+ figures_of, verified flag)
 };
 
 // The profile's "power" object; nullopt when it is null or absent.
 // DriverError::BadProfile when present but malformed.
-std::optional<PowerModel> parse_power_model(const nlohmann::json& profile, const std::string& origin);
+std::optional<PowerModel> parse_power_model(const nlohmann::json& profile,
+                                            const std::string& origin);
 std::optional<PowerModel> load_power_model(const std::filesystem::path& profile_path);
 
 // Energy of `seconds` of run-mode execution at clock_hz. seconds >= 0.

@@ -83,7 +83,10 @@ std::vector<std::string> qemu_command_line(const DeviceProfile& profile, const Q
                      "tcp:127.0.0.1:" + std::to_string(serial_port) + ",server=on,wait=off", "-gdb",
                      "tcp:127.0.0.1:" + std::to_string(gdb_port), "-S", "-semihosting-config",
                      "enable=on,target=native"});
-  if (opts.icount) a.insert(a.end(), {"-icount", "shift=" + std::to_string(q.icount_shift)});
+  // sleep=off: a WFI advances virtual time at once instead of waiting for
+  // the host clock, so figures do not depend on host timing.
+  if (opts.icount)
+    a.insert(a.end(), {"-icount", "shift=" + std::to_string(q.icount_shift) + ",sleep=off"});
   if (!opts.kernel.empty()) a.insert(a.end(), {"-kernel", opts.kernel.string()});
   if (opts.plugin) {
     std::string p = opts.plugin->path.string();

@@ -6,50 +6,68 @@ namespace hbs {
 
 const char* to_string(JobState s) {
   switch (s) {
-    case JobState::kQueued: return "queued";
-    case JobState::kAssigned: return "assigned";
-    case JobState::kFlashing: return "flashing";
-    case JobState::kRunning: return "running";
-    case JobState::kDone: return "done";
-    case JobState::kFailed: return "failed";
-    case JobState::kCancelled: return "cancelled";
+    case JobState::kQueued:
+      return "queued";
+    case JobState::kAssigned:
+      return "assigned";
+    case JobState::kFlashing:
+      return "flashing";
+    case JobState::kRunning:
+      return "running";
+    case JobState::kDone:
+      return "done";
+    case JobState::kFailed:
+      return "failed";
+    case JobState::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
 
 const char* to_string(FailureType f) {
   switch (f) {
-    case FailureType::kNone: return "none";
-    case FailureType::kInfrastructure: return "infrastructure";
-    case FailureType::kJob: return "job";
-    case FailureType::kTimeout: return "timeout";
+    case FailureType::kNone:
+      return "none";
+    case FailureType::kInfrastructure:
+      return "infrastructure";
+    case FailureType::kJob:
+      return "job";
+    case FailureType::kTimeout:
+      return "timeout";
   }
   return "unknown";
 }
 
 const char* to_string(BoardState s) {
   switch (s) {
-    case BoardState::kIdle: return "idle";
-    case BoardState::kBusy: return "busy";
-    case BoardState::kOffline: return "offline";
+    case BoardState::kIdle:
+      return "idle";
+    case BoardState::kBusy:
+      return "busy";
+    case BoardState::kOffline:
+      return "offline";
   }
   return "unknown";
 }
 
 const char* to_string(BoardHealth h) {
   switch (h) {
-    case BoardHealth::kGood: return "good";
-    case BoardHealth::kBad: return "bad";
-    case BoardHealth::kUnknown: return "unknown";
-    case BoardHealth::kMaintenance: return "maintenance";
+    case BoardHealth::kGood:
+      return "good";
+    case BoardHealth::kBad:
+      return "bad";
+    case BoardHealth::kUnknown:
+      return "unknown";
+    case BoardHealth::kMaintenance:
+      return "maintenance";
   }
   return "unknown";
 }
 
 std::optional<JobState> job_state_from(const std::string& s) {
-  for (JobState v : {JobState::kQueued, JobState::kAssigned, JobState::kFlashing,
-                     JobState::kRunning, JobState::kDone, JobState::kFailed,
-                     JobState::kCancelled}) {
+  for (JobState v :
+       {JobState::kQueued, JobState::kAssigned, JobState::kFlashing, JobState::kRunning,
+        JobState::kDone, JobState::kFailed, JobState::kCancelled}) {
     if (s == to_string(v)) return v;
   }
   return std::nullopt;
@@ -71,8 +89,8 @@ std::optional<BoardState> board_state_from(const std::string& s) {
 }
 
 std::optional<BoardHealth> board_health_from(const std::string& s) {
-  for (BoardHealth v : {BoardHealth::kGood, BoardHealth::kBad, BoardHealth::kUnknown,
-                        BoardHealth::kMaintenance}) {
+  for (BoardHealth v :
+       {BoardHealth::kGood, BoardHealth::kBad, BoardHealth::kUnknown, BoardHealth::kMaintenance}) {
     if (s == to_string(v)) return v;
   }
   return std::nullopt;

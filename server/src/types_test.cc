@@ -5,9 +5,9 @@
 namespace hbs {
 
 TEST_CASE("enum strings round-trip and unknown strings are rejected") {
-  for (JobState s : {JobState::kQueued, JobState::kAssigned, JobState::kFlashing,
-                     JobState::kRunning, JobState::kDone, JobState::kFailed,
-                     JobState::kCancelled}) {
+  for (JobState s :
+       {JobState::kQueued, JobState::kAssigned, JobState::kFlashing, JobState::kRunning,
+        JobState::kDone, JobState::kFailed, JobState::kCancelled}) {
     CHECK(job_state_from(to_string(s)) == s);
   }
   for (FailureType f : {FailureType::kNone, FailureType::kInfrastructure, FailureType::kJob,
@@ -17,8 +17,8 @@ TEST_CASE("enum strings round-trip and unknown strings are rejected") {
   for (BoardState s : {BoardState::kIdle, BoardState::kBusy, BoardState::kOffline}) {
     CHECK(board_state_from(to_string(s)) == s);
   }
-  for (BoardHealth h : {BoardHealth::kGood, BoardHealth::kBad, BoardHealth::kUnknown,
-                        BoardHealth::kMaintenance}) {
+  for (BoardHealth h :
+       {BoardHealth::kGood, BoardHealth::kBad, BoardHealth::kUnknown, BoardHealth::kMaintenance}) {
     CHECK(board_health_from(to_string(h)) == h);
   }
   CHECK(std::string(to_string(JobState::kCancelled)) == "cancelled");

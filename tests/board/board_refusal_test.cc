@@ -12,8 +12,8 @@
 
 #include "board_test_env.h"
 #include "driver/driver_error.h"
-#include "driver/energy_estimate.h"
 #include "driver/elf_symbols.h"
+#include "driver/energy_estimate.h"
 
 namespace hb::board_test {
 namespace {
@@ -65,7 +65,8 @@ TEST_CASE("refusal: a board that stops answering is detected by a timeout") {
       CHECK(e.kind() == DriverError::Kind::kBoardHung);
       CHECK(e.is_infrastructure());
     }
-    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(waited >= 1.4);
     CHECK(waited < 5.0);
   }
@@ -129,8 +130,9 @@ TEST_CASE("energy: estimate arithmetic, source named, no model means no number")
   CHECK(e.source.find("unverified") != std::string::npos);
   j["power"] = nullptr;
   CHECK_FALSE(driver::parse_power_model(j, "test").has_value());
-  CHECK_FALSE(driver::load_power_model(driver::testing::source_dir() /
-                                       "device-profiles/mps3-an547.json").has_value());
+  CHECK_FALSE(
+      driver::load_power_model(driver::testing::source_dir() / "device-profiles/mps3-an547.json")
+          .has_value());
   j["power"] = {{"supply_v", 3.3}, {"active_ua_per_mhz", 0}, {"source", "x"}};
   CHECK_THROWS_AS(driver::parse_power_model(j, "test"), DriverError);
 }

@@ -28,14 +28,17 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Unset optionals leave the column as it is. The {} initialisers (added by
+// S1) let callers write JobUpdate{JobState::kRunning} without -Wextra's
+// missing-field-initializers warning.
 struct JobUpdate {
   JobState state;
-  std::optional<FailureType> failure;
-  std::optional<std::string> message;
-  std::optional<std::string> board_id;
-  std::optional<int32_t> attempts;
-  std::optional<std::vector<std::string>> excluded_boards;
-  std::optional<int64_t> started_ms, finished_ms;
+  std::optional<FailureType> failure{};
+  std::optional<std::string> message{};
+  std::optional<std::string> board_id{};
+  std::optional<int32_t> attempts{};
+  std::optional<std::vector<std::string>> excluded_boards{};
+  std::optional<int64_t> started_ms{}, finished_ms{};
 };
 
 struct Counts {

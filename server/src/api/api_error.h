@@ -33,9 +33,7 @@ class ApiError : public std::runtime_error {
 
   int status() const { return status_; }
   const std::string& code() const { return code_; }
-  nlohmann::json body() const {
-    return {{"error", {{"code", code_}, {"message", what()}}}};
-  }
+  nlohmann::json body() const { return {{"error", {{"code", code_}, {"message", what()}}}}; }
 
  private:
   ApiError(int status, std::string code, const std::string& m)

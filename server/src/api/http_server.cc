@@ -8,10 +8,10 @@
 #include <set>
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 namespace hbs::api {
 
@@ -145,7 +145,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
-  void start() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_head(); }); }
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_head(); });
+  }
 
  private:
   // Deadline for the current read: on expiry the read is cancelled (not the
@@ -167,10 +169,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(srv_->opts.body_limit);
     parser_->header_limit(16 * 1024);
     arm_timer();
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->on_head(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
   }
 
   void on_head(beast::error_code ec) {
@@ -186,15 +187,19 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec == http::error::end_of_stream || ec == net::error::eof ||
           ec == net::error::operation_aborted || ec == net::error::connection_reset)
         return close();
+      if (ec == http::error::body_limit)  // Content-Length over the limit, seen in the head
+        return fail_and_close(ApiError::PayloadTooLarge("request body exceeds the limit of " +
+                                                        std::to_string(srv_->opts.body_limit) +
+                                                        " bytes"));
       if (ec == http::error::header_limit)
         return fail_and_close(ApiError::BadRequest("request head too large"));
       return fail_and_close(ApiError::BadRequest(std::string("bad request: ") + ec.message()));
     }
     auto& req = parser_->get();
     if (const auto len = parser_->content_length(); len && *len > srv_->opts.body_limit) {
-      return fail_and_close(ApiError::PayloadTooLarge(
-          "request body of " + std::to_string(*len) + " bytes exceeds the limit of " +
-          std::to_string(srv_->opts.body_limit)));
+      return fail_and_close(ApiError::PayloadTooLarge("request body of " + std::to_string(*len) +
+                                                      " bytes exceeds the limit of " +
+                                                      std::to_string(srv_->opts.body_limit)));
     }
     if (parser_->is_done()) return dispatch();
     if (beast::iequals(req[http::field::expect], "100-continue")) {
@@ -214,10 +219,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     arm_timer();
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_body(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
   }
 
   void on_body(beast::error_code ec) {
@@ -226,9 +230,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (timed_out_)
         return fail_and_close(ApiError::RequestTimeout("request body not received in time"));
       if (ec == http::error::body_limit)
-        return fail_and_close(ApiError::PayloadTooLarge(
-            "request body exceeds the limit of " + std::to_string(srv_->opts.body_limit) +
-            " bytes"));
+        return fail_and_close(ApiError::PayloadTooLarge("request body exceeds the limit of " +
+                                                        std::to_string(srv_->opts.body_limit) +
+                                                        " bytes"));
       if (ec == http::error::end_of_stream || ec == net::error::eof ||
           ec == net::error::connection_reset || ec == net::error::operation_aborted)
         return close();
@@ -299,14 +303,15 @@ class Session : public std::enable_shared_from_this<Session> {
       res->prepare_payload();
     }
     stream_.expires_after(srv_->opts.write_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep, counted](beast::error_code ec, size_t) {
-                        self->stream_.expires_never();
-                        if (counted) self->srv_->end_request();
-                        if (ec || !keep) return self->close();
-                        self->buffer_.consume(0);
-                        self->read_head();
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep, counted](beast::error_code ec, size_t) {
+          self->stream_.expires_never();
+          if (counted) self->srv_->end_request();
+          if (ec || !keep) return self->close();
+          self->buffer_.consume(0);
+          self->read_head();
+        });
   }
 
   void fail_and_close(const ApiError& e) {
@@ -341,17 +346,15 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void HttpServer::Impl::do_accept() {
-  acceptor.async_accept(net::make_strand(ioc),
-                        [self = this](beast::error_code ec, tcp::socket s) {
-                          if (ec) {
-                            if (ec == net::error::operation_aborted || !self->acceptor.is_open())
-                              return;
-                            http_log()->warn("accept: {}", ec.message());
-                          } else {
-                            std::make_shared<Session>(std::move(s), self)->start();
-                          }
-                          if (!self->draining) self->do_accept();
-                        });
+  acceptor.async_accept(net::make_strand(ioc), [self = this](beast::error_code ec, tcp::socket s) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !self->acceptor.is_open()) return;
+      http_log()->warn("accept: {}", ec.message());
+    } else {
+      std::make_shared<Session>(std::move(s), self)->start();
+    }
+    if (!self->draining) self->do_accept();
+  });
 }
 
 HttpServer::HttpServer(HttpServerOptions opts, Handler handler) : impl_(std::make_shared<Impl>()) {

@@ -42,8 +42,8 @@ struct HttpRequest {
   std::map<std::string, std::string> query;    // percent-decoded; last one wins
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
-  std::string request_id;                      // X-Request-Id if sane, else generated
-  std::string remote;                          // "ip:port"
+  std::string request_id;  // X-Request-Id if sane, else generated
+  std::string remote;      // "ip:port"
   // Filled by the router: path parameters ("{id}" -> value).
   std::map<std::string, std::string> params;
 
@@ -66,7 +66,7 @@ using Handler = std::function<HttpResponse(HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8080;  // 0 = any free port (see HttpServer::port())
+  uint16_t port = 8080;               // 0 = any free port (see HttpServer::port())
   std::size_t body_limit = 8u << 20;  // bytes
   std::chrono::milliseconds read_timeout{15000};
   std::chrono::milliseconds write_timeout{15000};
@@ -89,8 +89,9 @@ class HttpServer {
   // Graceful stop, as described above. Idempotent; blocks until done.
   void stop(const std::function<void()>& on_drain = {});
 
+  struct Impl;  // opaque; public only so http_server.cc's sessions can name it
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 

@@ -25,8 +25,8 @@ int32_t int_field(const json& body, const char* name, int32_t def, int32_t lo, i
   if (!body.contains(name)) return def;
   const json& v = body[name];
   if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
-    throw ApiError::BadRequest(std::string(name) + ": must be an integer in " +
-                               std::to_string(lo) + ".." + std::to_string(hi));
+    throw ApiError::BadRequest(std::string(name) + ": must be an integer in " + std::to_string(lo) +
+                               ".." + std::to_string(hi));
   return static_cast<int32_t>(v.get<int64_t>());
 }
 
@@ -41,8 +41,7 @@ std::string str_field(const json& obj, const char* name, const std::string& path
 
 void check_known(const json& obj, const std::set<std::string>& known, const std::string& path) {
   for (auto it = obj.begin(); it != obj.end(); ++it)
-    if (!known.count(it.key()))
-      throw ApiError::BadRequest(path + it.key() + ": unknown field");
+    if (!known.count(it.key())) throw ApiError::BadRequest(path + it.key() + ": unknown field");
 }
 
 void check_tag(const std::string& k, const std::string& v, const std::string& field) {
@@ -126,7 +125,7 @@ json to_json(const Result& r) {
 
 json inspection_json(const hbc::InspectReport& r) {
   auto op_json = [](const hbc::OpReport& o) {
-    json j = {{"index", o.index},   {"op", o.op},     {"inputs", o.inputs},
+    json j = {{"index", o.index},     {"op", o.op},     {"inputs", o.inputs},
               {"outputs", o.outputs}, {"macs", o.macs}, {"supported", o.supported}};
     if (!o.supported) j["error"] = o.error;
     return j;

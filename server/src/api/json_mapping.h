@@ -13,10 +13,10 @@
 
 namespace hbs::api {
 
-nlohmann::json to_json(const Job& j);        // job.schema.json
-nlohmann::json to_json(const Board& b);      // board.schema.json
-nlohmann::json to_json(const ModelRecord& m);// model.schema.json
-nlohmann::json to_json(const Result& r);     // result-record.schema.json
+nlohmann::json to_json(const Job& j);          // job.schema.json
+nlohmann::json to_json(const Board& b);        // board.schema.json
+nlohmann::json to_json(const ModelRecord& m);  // model.schema.json
+nlohmann::json to_json(const Result& r);       // result-record.schema.json
 nlohmann::json to_json(const BoardSelector& s);
 
 // The compiler's inspection as stored in ModelRecord::inspection.

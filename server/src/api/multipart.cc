@@ -69,7 +69,8 @@ std::vector<MultipartPart> parse_multipart(const std::string& body, const std::s
       throw ApiError::BadRequest("multipart: malformed boundary line");
     pos += 2;
     const size_t head_end = body.find("\r\n\r\n", pos);
-    if (head_end == std::string::npos) throw ApiError::BadRequest("multipart: part without headers");
+    if (head_end == std::string::npos)
+      throw ApiError::BadRequest("multipart: part without headers");
     MultipartPart part;
     size_t line = pos;
     while (line < head_end) {

@@ -83,7 +83,8 @@ std::string query_str(const HttpRequest& r, const char* name) {
 }
 
 const std::string& require_str(const json& body, const char* name) {
-  if (!body.contains(name) || !body[name].is_string() || body[name].get_ref<const std::string&>().empty())
+  if (!body.contains(name) || !body[name].is_string() ||
+      body[name].get_ref<const std::string&>().empty())
     throw ApiError::BadRequest(std::string(name) + ": required string");
   return body[name].get_ref<const std::string&>();
 }
@@ -105,11 +106,13 @@ void numeric_leaves(const json& j, const std::string& prefix, std::map<std::stri
 }
 
 std::string content_type_for(const std::string& path) {
-  static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript"},
-      {".css", "text/css"},                  {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"}};
+  static const std::map<std::string, std::string> kTypes = {{".html", "text/html; charset=utf-8"},
+                                                            {".js", "text/javascript"},
+                                                            {".css", "text/css"},
+                                                            {".json", "application/json"},
+                                                            {".svg", "image/svg+xml"},
+                                                            {".png", "image/png"},
+                                                            {".ico", "image/x-icon"}};
   auto it = kTypes.find(std::filesystem::path(path).extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
@@ -145,8 +148,9 @@ struct Api::Impl {
     if (access == Access::kRead && !opts.auth_reads) return;
     const std::string& h = r.header("authorization");
     if (h.empty()) throw ApiError::Unauthorized("missing Authorization: Bearer <token>");
-    if (h.size() < 8 || !std::equal(h.begin(), h.begin() + 7, "Bearer ",
-                                    [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+    if (h.size() < 8 || !std::equal(h.begin(), h.begin() + 7, "Bearer ", [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        }))
       throw ApiError::Unauthorized("Authorization must be 'Bearer <token>'");
     const auto role = store.token_role(h.substr(7));
     if (!role) throw ApiError::Unauthorized("invalid token");
@@ -188,7 +192,8 @@ struct Api::Impl {
         authorize(req, rt.access);
         return rt.fn(req);
       }
-      if (path_matched) throw ApiError::MethodNotAllowed(req.method + " not allowed on " + req.path);
+      if (path_matched)
+        throw ApiError::MethodNotAllowed(req.method + " not allowed on " + req.path);
       throw ApiError::NotFound("no route for " + req.method + " " + req.path);
     } catch (const ApiError& e) {
       if (e.status() >= 500)
@@ -197,6 +202,9 @@ struct Api::Impl {
     } catch (const StoreError& e) {
       api_log()->error("[{}] {} {}: store: {}", req.request_id, req.method, req.path, e.what());
       return HttpResponse::error(ApiError::Unavailable("store error: " + std::string(e.what())));
+    } catch (const nlohmann::json::exception& e) {
+      // A field of the wrong JSON type that a handler read with get<>.
+      return HttpResponse::error(ApiError::BadRequest(std::string("bad field type: ") + e.what()));
     } catch (const std::exception& e) {
       api_log()->error("[{}] {} {}: {}", req.request_id, req.method, req.path, e.what());
       return HttpResponse::error(ApiError::Internal("internal error"));
@@ -207,7 +215,8 @@ struct Api::Impl {
     if (opts.web_dir.empty()) throw ApiError::NotFound("no route for GET " + req.path);
     std::filesystem::path p = opts.web_dir;
     for (const auto& s : segs) {
-      if (s == ".." || s == "." || s.find('\0') != std::string::npos || s.find('/') != std::string::npos)
+      if (s == ".." || s == "." || s.find('\0') != std::string::npos ||
+          s.find('/') != std::string::npos)
         throw ApiError::NotFound("no file " + req.path);
       p /= s;
     }
@@ -280,7 +289,9 @@ struct Api::Impl {
   }
 
   HttpResponse post_firmware(HttpRequest& r) {
-    if (r.body.size() < 4 || r.body.compare(0, 4, "\x7f" "ELF") != 0)
+    if (r.body.size() < 4 || r.body.compare(0, 4,
+                                            "\x7f"
+                                            "ELF") != 0)
       throw ApiError::Unprocessable("firmware must be an ELF file");
     const std::string id = artifacts.put(r.body);
     return HttpResponse::json(201, {{"id", id}, {"size", r.body.size()}});
@@ -357,13 +368,14 @@ struct Api::Impl {
       o << "hilbench_boards{state=\"" << to_string(s) << "\"} "
         << get(c.boards_by_state, to_string(s)) << "\n";
     o << "# HELP hilbench_boards_health Boards by health.\n# TYPE hilbench_boards_health gauge\n";
-    for (BoardHealth h : {BoardHealth::kGood, BoardHealth::kBad, BoardHealth::kUnknown,
-                          BoardHealth::kMaintenance})
+    for (BoardHealth h :
+         {BoardHealth::kGood, BoardHealth::kBad, BoardHealth::kUnknown, BoardHealth::kMaintenance})
       o << "hilbench_boards_health{health=\"" << to_string(h) << "\"} "
         << get(c.boards_by_health, to_string(h)) << "\n";
     // Outcomes are the terminal states; counted from the store, so they
     // survive restarts (a gauge-like counter that never decreases).
-    o << "# HELP hilbench_jobs_total Finished jobs by outcome.\n# TYPE hilbench_jobs_total counter\n";
+    o << "# HELP hilbench_jobs_total Finished jobs by outcome.\n# TYPE hilbench_jobs_total "
+         "counter\n";
     for (JobState s : {JobState::kDone, JobState::kFailed, JobState::kCancelled})
       o << "hilbench_jobs_total{outcome=\"" << to_string(s) << "\"} "
         << get(c.jobs_by_state, to_string(s)) << "\n";
@@ -385,8 +397,9 @@ struct Api::Impl {
   }
 
   void add_routes() {
-    add("GET", "/healthz", Access::kRead,
-        [](HttpRequest&) { return HttpResponse::json(200, {{"status", "ok"}}); });
+    add("GET", "/healthz", Access::kRead, [](HttpRequest&) {
+      return HttpResponse::json(200, {{"status", "ok"}});
+    });
     add("GET", "/metrics", Access::kRead, [this](HttpRequest&) { return metrics(); });
 
     add("POST", "/models", Access::kUser, [this](HttpRequest& r) { return post_model(r); });
@@ -421,8 +434,9 @@ struct Api::Impl {
       for (const auto& j : store.list_jobs(filter_from(r))) out.push_back(to_json(j));
       return HttpResponse::json(200, {{"jobs", out}});
     });
-    add("GET", "/jobs/{id}", Access::kRead,
-        [this](HttpRequest& r) { return HttpResponse::json(200, to_json(job_or_404(r.params["id"]))); });
+    add("GET", "/jobs/{id}", Access::kRead, [this](HttpRequest& r) {
+      return HttpResponse::json(200, to_json(job_or_404(r.params["id"])));
+    });
     add("POST", "/jobs/{id}/cancel", Access::kUser, [this](HttpRequest& r) {
       const Job j = service.cancel_job(parse_id(r.params["id"], "job"));
       api_log()->info("[{}] job {} cancelled", r.request_id, j.id);
@@ -465,7 +479,8 @@ struct Api::Impl {
                       {"delta", vb - va},
                       {"ratio", va != 0 ? json(vb / va) : json(nullptr)}};
       }
-      return HttpResponse::json(200, {{"a", to_json(*ra)}, {"b", to_json(*rb)}, {"metrics", metrics}});
+      return HttpResponse::json(200,
+                                {{"a", to_json(*ra)}, {"b", to_json(*rb)}, {"metrics", metrics}});
     });
 
     add("GET", "/boards", Access::kRead, [this](HttpRequest&) {
@@ -521,16 +536,18 @@ struct Api::Impl {
     });
     add("POST", "/agent/heartbeat", Access::kAgent, [this](HttpRequest& r) {
       const json body = parse_body_object(r.body);
-      return HttpResponse::json(200,
-                                {{"cancelled_jobs", service.heartbeat(require_str(body, "agent_id"))}});
+      return HttpResponse::json(
+          200, {{"cancelled_jobs", service.heartbeat(require_str(body, "agent_id"))}});
     });
     add("GET", "/agent/jobs", Access::kAgent, [this](HttpRequest& r) {
       const std::string agent = query_str(r, "agent_id");
       if (agent.empty()) throw ApiError::BadRequest("agent_id: required");
-      const int32_t wait = query_int(r, "wait", 0, 0, static_cast<int32_t>(opts.max_poll_wait.count()));
+      const int32_t wait =
+          query_int(r, "wait", 0, 0, static_cast<int32_t>(opts.max_poll_wait.count()));
       auto a = service.poll(agent, std::chrono::seconds(wait));
       if (!a) return HttpResponse::empty(204);
-      api_log()->info("[{}] job {} -> board {} (agent {})", r.request_id, a->job_id, a->board_id, agent);
+      api_log()->info("[{}] job {} -> board {} (agent {})", r.request_id, a->job_id, a->board_id,
+                      agent);
       return HttpResponse::json(200, assignment_json(*a));
     });
     add("POST", "/agent/jobs/{id}/progress", Access::kAgent, [this](HttpRequest& r) {
@@ -569,9 +586,9 @@ struct Api::Impl {
       const auto type = failure_type_from(require_str(body, "type"));
       if (!type || *type == FailureType::kNone)
         throw ApiError::BadRequest("type: must be infrastructure, job or timeout");
-      const Job j = service.report_failure(require_str(body, "agent_id"),
-                                           parse_id(r.params["id"], "job"), *type,
-                                           body.value("message", std::string()));
+      const Job j =
+          service.report_failure(require_str(body, "agent_id"), parse_id(r.params["id"], "job"),
+                                 *type, body.value("message", std::string()));
       return HttpResponse::json(200, to_json(j));
     });
   }

@@ -20,9 +20,9 @@
 namespace hbs::api {
 
 struct ApiOptions {
-  bool auth_reads = false;                          // GETs need any valid token too
-  std::chrono::seconds max_poll_wait{30};           // cap on /agent/jobs?wait=
-  std::string web_dir;                              // static dashboard files at /, or ""
+  bool auth_reads = false;                 // GETs need any valid token too
+  std::chrono::seconds max_poll_wait{30};  // cap on /agent/jobs?wait=
+  std::string web_dir;                     // static dashboard files at /, or ""
 };
 
 class Api {

@@ -29,8 +29,8 @@ namespace hbs::api {
 // One board as an agent announces it (POST /agent/register).
 struct AgentBoard {
   std::string profile_id;
-  std::string probe_serial;                  // "" for emulated boards
-  std::map<std::string, std::string> tags;   // core, emulated, mcu, ...
+  std::string probe_serial;                 // "" for emulated boards
+  std::map<std::string, std::string> tags;  // core, emulated, mcu, ...
 };
 
 // What an agent gets from a poll: everything needed to run the job without
@@ -40,8 +40,8 @@ struct AgentAssignment {
   std::string board_id;
   std::string profile_id;
   JobSpec spec;
-  int32_t attempt = 0;      // 1 for the first try
-  int64_t timeout_ms = 0;   // the job fails with type timeout after this long
+  int32_t attempt = 0;     // 1 for the first try
+  int64_t timeout_ms = 0;  // the job fails with type timeout after this long
 };
 
 // Prometheus-facing numbers the service keeps in memory since start.

@@ -73,7 +73,7 @@ std::vector<Assignment> assign(const std::vector<Job>& queued, const std::vector
   std::vector<bool> taken(free.size(), false);
   size_t remaining = free.size();
   std::unordered_set<std::string> exhausted;  // selectors with no free matching board left
-  std::unordered_set<int64_t> seen;  // a job id listed twice is one job
+  std::unordered_set<int64_t> seen;           // a job id listed twice is one job
   for (const Job* j : jobs) {
     if (remaining == 0) break;
     if (!seen.insert(j->id).second) continue;

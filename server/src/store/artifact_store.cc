@@ -55,9 +55,7 @@ std::atomic<uint64_t> g_temp_counter{0};
 
 }  // namespace
 
-ArtifactStore::ArtifactStore(std::string root) : root_(std::move(root)) {
-  mkdir_if_missing(root_);
-}
+ArtifactStore::ArtifactStore(std::string root) : root_(std::move(root)) { mkdir_if_missing(root_); }
 
 std::string ArtifactStore::path_of(const std::string& sha256) const {
   if (!valid_id(sha256)) throw StoreError("invalid artifact id \"" + sha256.substr(0, 80) + "\"");

@@ -45,10 +45,11 @@ class Query {
   Query& bind(int i, int32_t v) { return check(sqlite3_bind_int64(st_, i, v)); }
   Query& bind(int i, double v) { return check(sqlite3_bind_double(st_, i, v)); }
   Query& bind(int i, const std::string& v) {
-    return check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()),
-                                   SQLITE_TRANSIENT));
+    return check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
-  Query& bind(int i, const char* v) { return check(sqlite3_bind_text(st_, i, v, -1, SQLITE_STATIC)); }
+  Query& bind(int i, const char* v) {
+    return check(sqlite3_bind_text(st_, i, v, -1, SQLITE_STATIC));
+  }
   Query& bind_null(int i) { return check(sqlite3_bind_null(st_, i)); }
   template <typename T>
   Query& bind(int i, const std::optional<T>& v) {
@@ -152,8 +153,8 @@ BoardSelector selector_from(const nlohmann::json& j) {
 }
 
 // Column list shared by every job SELECT; read_job() reads in this order.
-#define HBS_JOB_COLUMNS                                                                       \
-  "id, model_id, firmware_id, selector, runs, warmup, windows, priority, rounding, repo, "    \
+#define HBS_JOB_COLUMNS                                                                        \
+  "id, model_id, firmware_id, selector, runs, warmup, windows, priority, rounding, repo, "     \
   "branch, commit_sha, ci_url, state, failure, message, attempts, board_id, excluded_boards, " \
   "created_ms, updated_ms, started_ms, finished_ms"
 
@@ -189,7 +190,7 @@ Job read_job(const Query& q) {
   return j;
 }
 
-#define HBS_BOARD_COLUMNS                                                                 \
+#define HBS_BOARD_COLUMNS                                                                    \
   "id, profile_id, agent_id, tags, state, health, current_job, consecutive_infra_failures, " \
   "last_health_check_ms, health_message, probe_serial"
 
@@ -213,7 +214,7 @@ Board read_board(const Query& q) {
   return b;
 }
 
-#define HBS_RESULT_COLUMNS                                                                     \
+#define HBS_RESULT_COLUMNS                                                                        \
   "r.job_id, r.model_id, r.board_id, r.profile_id, r.branch, r.commit_sha, r.latency_median_us, " \
   "r.data, r.created_ms"
 
@@ -287,9 +288,9 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 SqliteStore::SqliteStore(const std::string& path, Sync sync) {
   // NOMUTEX: mu_ already serialises every use of the connection.
-  int rc = sqlite3_open_v2(path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -346,9 +347,8 @@ void SqliteStore::exec(const char* sql) {
   }
 }
 
-#define HBS_TRANSACTION(name)                                                  \
-  Transaction name(db_, prepare("BEGIN IMMEDIATE"), prepare("COMMIT"), \
-                   prepare("ROLLBACK"))
+#define HBS_TRANSACTION(name) \
+  Transaction name(db_, prepare("BEGIN IMMEDIATE"), prepare("COMMIT"), prepare("ROLLBACK"))
 
 // --- models -----------------------------------------------------------------
 
@@ -359,7 +359,11 @@ void SqliteStore::put_model(const ModelRecord& m) {
   Query q(db_, prepare("INSERT INTO models (id, name, size, inspection, created_ms) "
                        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
                        "inspection = excluded.inspection"));
-  q.bind(1, m.id).bind(2, m.name).bind(3, m.size).bind(4, m.inspection.dump()).bind(5, m.created_ms);
+  q.bind(1, m.id)
+      .bind(2, m.name)
+      .bind(3, m.size)
+      .bind(4, m.inspection.dump())
+      .bind(5, m.created_ms);
   q.run();
 }
 
@@ -388,12 +392,12 @@ Job SqliteStore::create_job(const JobSpec& spec, int64_t now_ms) {
   Job j;
   j.spec = spec;
   j.created_ms = j.updated_ms = now_ms;
-  Query q(db_, prepare(
-                   "INSERT INTO jobs (model_id, firmware_id, selector, runs, warmup, windows, "
-                   "priority, rounding, repo, branch, commit_sha, ci_url, state, failure, message, "
-                   "attempts, board_id, excluded_boards, created_ms, updated_ms, started_ms, "
-                   "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                   "'queued', 'none', '', 0, '', '[]', ?13, ?13, 0, 0) RETURNING id"));
+  Query q(db_,
+          prepare("INSERT INTO jobs (model_id, firmware_id, selector, runs, warmup, windows, "
+                  "priority, rounding, repo, branch, commit_sha, ci_url, state, failure, message, "
+                  "attempts, board_id, excluded_boards, created_ms, updated_ms, started_ms, "
+                  "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                  "'queued', 'none', '', 0, '', '[]', ?13, ?13, 0, 0) RETURNING id"));
   q.bind(1, spec.model_id)
       .bind(2, spec.firmware_id)
       .bind(3, selector_json(spec.selector).dump())
@@ -610,11 +614,12 @@ std::optional<Result> SqliteStore::get_result(int64_t job_id) {
 std::vector<Result> SqliteStore::query_results(const JobFilter& f) {
   std::lock_guard lock(mu_);
   if (f.state && *f.state != JobState::kDone) return {};
-  Query q(db_, prepare("SELECT " HBS_RESULT_COLUMNS " FROM results r JOIN jobs j ON j.id = r.job_id "
-                       "WHERE (?1 = '' OR r.model_id = ?1) AND (?2 = '' OR r.board_id = ?2) AND "
-                       "(?3 = '' OR r.branch = ?3) AND (?4 = '' OR r.commit_sha = ?4) AND "
-                       "(?5 = '' OR j.repo = ?5) "
-                       "ORDER BY r.created_ms DESC, r.job_id DESC LIMIT ?6 OFFSET ?7"));
+  Query q(db_,
+          prepare("SELECT " HBS_RESULT_COLUMNS " FROM results r JOIN jobs j ON j.id = r.job_id "
+                  "WHERE (?1 = '' OR r.model_id = ?1) AND (?2 = '' OR r.board_id = ?2) AND "
+                  "(?3 = '' OR r.branch = ?3) AND (?4 = '' OR r.commit_sha = ?4) AND "
+                  "(?5 = '' OR j.repo = ?5) "
+                  "ORDER BY r.created_ms DESC, r.job_id DESC LIMIT ?6 OFFSET ?7"));
   q.bind(1, f.model_id).bind(2, f.board_id).bind(3, f.branch).bind(4, f.commit).bind(5, f.repo);
   q.bind(6, clamp_limit(f.limit)).bind(7, clamp_offset(f.offset));
   std::vector<Result> out;

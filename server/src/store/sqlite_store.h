@@ -100,7 +100,7 @@ class SqliteStore final : public Store {
   void exec(const char* sql);
 
   std::mutex mu_;
-  sqlite3* db_ = nullptr;                                     // GUARDED_BY(mu_)
+  sqlite3* db_ = nullptr;                                      // GUARDED_BY(mu_)
   std::unordered_map<std::string, sqlite3_stmt*> statements_;  // GUARDED_BY(mu_)
 };
 

@@ -1,0 +1,70 @@
+// daemon/daemon.h: hilbenchd put together: Store + ArtifactStore + Service +
+// Api + HttpServer, from one DaemonConfig. hilbenchd_main.cc and the API
+// tests both start the service through this class.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_server.h"
+#include "api/routes.h"
+#include "daemon/service.h"
+#include "hbs/store.h"
+
+namespace hbs::daemon {
+
+// The JSON config file has the same keys (all optional), e.g.
+//   {"listen": "0.0.0.0:8080", "db": "/var/lib/hilbench/hb.db",
+//    "artifacts": "/var/lib/hilbench/artifacts", "web": "/usr/share/hilbench/web",
+//    "body_limit_mib": 8, "read_timeout_s": 15, "auth_reads": false,
+//    "agent_timeout_s": 30, "requeue_delay_s": 60, "job_timeout_s": 1800,
+//    "max_attempts": 3, "quarantine_after": 3, "worker_threads": 8,
+//    "drain_timeout_s": 10, "log_level": "info"}
+struct DaemonConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 = any
+  std::string db = "hilbench.db";
+  std::string artifacts = "artifacts";
+  std::string web;  // dashboard files, or "" (none)
+  std::string log_level = "info";
+  api::HttpServerOptions http;  // address/port filled from `listen`
+  api::ApiOptions api;
+  ServiceOptions service;
+};
+
+// Applies the keys of `j` over `cfg`. Throws std::runtime_error naming an
+// unknown key or a value of the wrong type.
+void apply_config_json(const nlohmann::json& j, DaemonConfig& cfg);
+// "host:port" -> (host, port). Throws std::runtime_error.
+std::pair<std::string, uint16_t> parse_listen(const std::string& s);
+
+// Sets up spdlog: one logger per component ("http", "api", "scheduler",
+// "agent", "store"), pattern with time, level, logger name.
+void setup_logging(const std::string& level);
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonConfig cfg);  // opens the store (creating it); throws
+  ~Daemon();                          // shutdown() if needed
+  void start();                       // service thread + HTTP listener
+  uint16_t port() const { return http_->port(); }
+  // Graceful: stop accepting, wake long polls, finish in-flight requests
+  // (bounded by drain_timeout), stop the scheduler and hand back running work.
+  void shutdown();
+
+  Store& store() { return *store_; }
+  Service& service() { return *service_; }
+
+ private:
+  DaemonConfig cfg_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ArtifactStore> artifacts_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<api::HttpServer> http_;
+  bool started_ = false, stopped_ = false;
+};
+
+}  // namespace hbs::daemon
