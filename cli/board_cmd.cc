@@ -477,6 +477,12 @@ int cmd_run(const Args& a, std::ostream& out) {
   std::optional<double> rel_diff;
   if (insn_us && tick_us && *tick_us > 0) rel_diff = std::fabs(*insn_us - *tick_us) / *tick_us;
   const bool agree = rel_diff && *rel_diff < 0.005;
+  // QEMU's virtual clock advances 2^shift ns per instruction, which is not the
+  // board's clock period: the latency we report for an emulated board is the
+  // instruction count at the profile's clock, one instruction per cycle.
+  std::optional<double> clock_us;
+  if (ipi && profile.qemu && profile.clock_hz) clock_us = *ipi / profile.clock_hz * 1e6;
+  const std::optional<double> latency_us = clock_us ? clock_us : tick_us;
 
   // Output check.
   bool pass = r.outputs.size() == expected.size();
@@ -515,7 +521,9 @@ int cmd_run(const Args& a, std::ostream& out) {
     return it == r.memory.end() ? std::nullopt : it->second;
   };
   std::optional<drv::EnergyEstimate> energy;
-  if (power && tick_us) energy = drv::estimate_energy(*power, profile.clock_hz, *tick_us / 1e6);
+  if (power && latency_us) {
+    energy = drv::estimate_energy(*power, profile.clock_hz, *latency_us / 1e6);
+  }
   const double in_rate = r.input_seconds > 0 ? input.size() / r.input_seconds : 0;
   const char* transfer = r.input_transfer == drv::InputTransfer::kBinary ? "hb-bin" : "db hex";
 
@@ -541,6 +549,8 @@ int cmd_run(const Args& a, std::ostream& out) {
     lat["instructions_region"] = r.region_insns ? json(*r.region_insns) : json(nullptr);
     lat["icount_shift"] = profile.qemu ? json(profile.qemu->icount_shift) : json(nullptr);
     lat["instruction_time_us"] = insn_us ? json(*insn_us) : json(nullptr);
+    lat["time_at_clock_us"] = clock_us ? json(*clock_us) : json(nullptr);
+    lat["latency_us"] = latency_us ? json(*latency_us) : json(nullptr);
     lat["timer"] = r.latency.timer;
     lat["timer_hz"] = timer_hz;
     lat["ticks"] = {{"count", r.latency.count.value_or(0)},
@@ -569,11 +579,13 @@ int cmd_run(const Args& a, std::ostream& out) {
     m["plan_arena"] = sum.arena_size;
     j["memory"] = m;
     if (energy) {
-      j["energy"] = {{"uj_per_inference", energy->energy_uj},
-                     {"power_mw", energy->power_mw},
-                     {"method", energy->method},
-                     {"source", energy->source},
-                     {"time_basis", "SysTick time per inference (emulated)"}};
+      j["energy"] = {
+          {"uj_per_inference", energy->energy_uj},
+          {"power_mw", energy->power_mw},
+          {"method", energy->method},
+          {"source", energy->source},
+          {"time_basis", clock_us ? "instructions per inference at the profile clock (emulated)"
+                                  : "SysTick time per inference"}};
     } else {
       j["energy"] = {{"uj_per_inference", nullptr},
                      {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
@@ -600,7 +612,11 @@ int cmd_run(const Args& a, std::ostream& out) {
   if (ipi) {
     out << "  instructions / inference  " << with_commas(uint64_t(std::llround(*ipi)))
         << "  (plugin, mean of " << n << "; x 2^" << profile.qemu->icount_shift
-        << " ns = " << fmt(*insn_us / 1000, 3) << " ms)\n";
+        << " ns = " << fmt(*insn_us / 1000, 3) << " ms of QEMU virtual time)\n";
+    if (clock_us) {
+      out << "  latency at " << fmt(profile.clock_hz / 1e6, 1) << " MHz        "
+          << fmt(*clock_us / 1000, 3) << " ms / inference (instructions / clock, 1 per cycle)\n";
+    }
   } else {
     out << "  instructions / inference  na (instruction-count plugin not found)\n";
   }
@@ -636,7 +652,10 @@ int cmd_run(const Args& a, std::ostream& out) {
   out << "\nenergy    ";
   if (energy) {
     out << fmt(energy->energy_uj, 1) << " uJ / inference (estimate)\n  method  " << energy->method
-        << ", time = SysTick time per inference (emulated)\n  source  " << energy->source << "\n";
+        << ", time = "
+        << (clock_us ? "instructions per inference at the profile clock (emulated)"
+                     : "SysTick time per inference")
+        << "\n  source  " << energy->source << "\n";
   } else {
     out << (power ? "no estimate: no time measured" : std::string(drv::kNoPowerModel)) << "\n";
   }

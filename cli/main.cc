@@ -1,6 +1,6 @@
 // main.cc: the `hilbench` command-line entry point. Each command group
 // lives in its own file (model_cmd.cc: `hilbench model ...`, board_cmd.cc:
-// `hilbench board ...`).
+// `hilbench board ...`, service_cmd.cc: `hilbench submit|jobs|result|boards|cancel`).
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,6 +8,7 @@
 #include "board_cmd.h"
 #include "hb/runtime.h"
 #include "model_cmd.h"
+#include "service_cmd.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -21,7 +22,12 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "board") {
     return hb_cli::board_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
   }
+  if (!args.empty() && hb_cli::is_service_command(args[0])) {
+    return hb_cli::service_main(args[0], {args.begin() + 1, args.end()}, std::cout, std::cerr);
+  }
   std::cerr << "usage: hilbench model inspect|compile|run ...   (hilbench model for details)\n"
-               "       hilbench board list|run ...              (hilbench board for details)\n";
+               "       hilbench board list|run ...              (hilbench board for details)\n"
+               "       hilbench submit|jobs|result|boards|cancel ...  (a hilbenchd service;\n"
+               "                                                 hilbench submit --help)\n";
   return hb_cli::kExitUsage;
 }

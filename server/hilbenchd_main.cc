@@ -1,23 +1,32 @@
 // hilbenchd: the hilbench service daemon.
 //
 //   hilbenchd [serve] [--config FILE] [--listen HOST:PORT] [--db PATH]
-//             [--artifacts DIR] [--web DIR] [--log-level LEVEL]
+//             [--artifacts DIR] [--web DIR] [--log-level LEVEL] [--no-local-agent]
 //   hilbenchd token create NAME --role admin|user|agent --db PATH
 //
 // Flags override the JSON config file (keys in server/src/daemon/daemon.h).
-// SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded),
-// hand running jobs back to the queue, close the store; exit 0.
+// Local mode (default, "local_agent": true): an in-process agent runs the
+// emulated boards of "local_boards" against the daemon's own address, with a
+// token created at start, so a new user can submit jobs with no agent set-up.
+// It is skipped, with a warning, when no harness firmware is found.
+// SIGTERM/SIGINT: stop the local agent (its emulators are killed, nothing is
+// reported), stop accepting, let in-flight requests finish (bounded), hand
+// running jobs back to the queue, close the store; exit 0.
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "agent/agent.h"
 #include "daemon/daemon.h"
 
 namespace {
@@ -26,6 +35,7 @@ constexpr const char* kUsage =
     "usage:\n"
     "  hilbenchd [serve] [--config FILE] [--listen HOST:PORT] [--db PATH]\n"
     "            [--artifacts DIR] [--web DIR] [--log-level trace|debug|info|warn|error]\n"
+    "            [--no-local-agent]\n"
     "  hilbenchd token create NAME --role admin|user|agent --db PATH\n";
 
 int usage_error(const std::string& msg) {
@@ -61,15 +71,71 @@ int token_create(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace fs = std::filesystem;
+
+fs::path exe_dir() {
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path(".") : p.parent_path();
+}
+
+// The configured folder, else $env, else the first of `rels` found from the
+// current folder, the executable's folder or its parent ("" if none).
+fs::path find_dir(const std::string& configured, const char* env,
+                  const std::vector<std::string>& rels) {
+  if (!configured.empty()) return configured;
+  if (const char* e = std::getenv(env); e && *e) return e;
+  for (const auto& r : rels)
+    for (const fs::path& base : {fs::path("."), exe_dir(), exe_dir() / ".."}) {
+      std::error_code ec;
+      if (fs::is_directory(base / r, ec)) return fs::weakly_canonical(base / r, ec);
+    }
+  return {};
+}
+
+// Local mode: the in-process agent, or nullptr (disabled, or nothing to run).
+std::unique_ptr<hb::agent::Agent> start_local_agent(const hbs::daemon::DaemonConfig& cfg,
+                                                    hbs::daemon::Daemon& d) {
+  if (!cfg.local_agent || cfg.local_boards.empty()) return nullptr;
+  const fs::path fw =
+      find_dir(cfg.local_firmware, "HB_FW_BUILD_DIR", {"firmware", "build/firmware"});
+  const fs::path profiles = find_dir(cfg.local_profiles, "HB_PROFILES_DIR", {"device-profiles"});
+  if (fw.empty() || profiles.empty()) {
+    spdlog::warn(
+        "local agent off: {} not found (set \"local_firmware\"/\"local_profiles\" in the "
+        "config, or HB_FW_BUILD_DIR/HB_PROFILES_DIR); connect a hilbench-agent instead",
+        fw.empty() ? "harness firmware" : "device-profiles");
+    return nullptr;
+  }
+  hb::agent::AgentOptions o;
+  o.server = d.self_url();
+  o.token = d.create_agent_token("local-agent");
+  o.agent_id = "local";
+  for (const auto& id : cfg.local_boards) o.boards.push_back({id, "", "", {{"local", "true"}}});
+  o.firmware_dir = fw;
+  o.profiles_dir = profiles;
+  if (const char* q = std::getenv("HB_QEMU"); q && *q) o.qemu_binary = q;
+  auto agent = std::make_unique<hb::agent::Agent>(o);
+  agent->start();
+  spdlog::info("local agent 'local' started: {} board(s), firmware {}", o.boards.size(),
+               fw.string());
+  return agent;
+}
+
 int serve(const std::vector<std::string>& args) {
   hbs::daemon::DaemonConfig cfg;
   std::string config_file;
+  bool no_local_agent = false;
   std::vector<std::pair<std::string, std::string>> overrides;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
       std::cout << kUsage;
       return 0;
+    }
+    if (a == "--no-local-agent") {
+      no_local_agent = true;
+      continue;
     }
     if (i + 1 >= args.size()) return usage_error("missing value for " + a);
     if (a == "--config")
@@ -94,6 +160,7 @@ int serve(const std::vector<std::string>& args) {
     if (k == "--web") cfg.web = v;
     if (k == "--log-level") cfg.log_level = v;
   }
+  if (no_local_agent) cfg.local_agent = false;
   hbs::daemon::setup_logging(cfg.log_level);
 
   // Block the signals before any thread starts, so only sigwait sees them.
@@ -108,10 +175,20 @@ int serve(const std::vector<std::string>& args) {
   d.start();
   spdlog::info("hilbenchd serving on port {} (db {}, artifacts {})", d.port(), cfg.db,
                cfg.artifacts);
+  std::unique_ptr<hb::agent::Agent> local;
+  try {
+    local = start_local_agent(cfg, d);
+  } catch (const std::exception& e) {
+    spdlog::error("local agent off: {}", e.what());
+  }
   int sig = 0;
   sigwait(&set, &sig);
   spdlog::info("signal {}: shutting down", sig);
+  // The agent first: its emulators die and it reports nothing, then the
+  // daemon hands the jobs they were running back to the queue.
+  if (local) local->request_stop();
   d.shutdown();
+  if (local) local->stop();
   spdlog::info("bye");
   return 0;
 }

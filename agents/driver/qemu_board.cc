@@ -163,6 +163,12 @@ bool QemuBoard::try_start(const DeviceProfile& profile, const QemuOptions& opts,
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (::getppid() != parent) ::_exit(127);  // parent already gone
     }
+    // A blocked signal mask survives fork and exec: daemons that sigwait for
+    // SIGTERM block it in every thread, and QEMU would then ignore the SIGTERM
+    // we stop it with. Start the emulator with nothing blocked.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::dup2(devnull, 0);
     ::dup2(out_fd_, 1);
     ::dup2(out_fd_, 2);

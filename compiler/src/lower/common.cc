@@ -27,7 +27,16 @@ const Tensor& slot(const LowerContext& ctx, const Operator& op, const std::vecto
     invalid(op, std::string(kind) + " " + std::to_string(i) + " refers to tensor " +
                     std::to_string(t) + ", which does not exist");
   }
-  return ctx.model().tensors[t];
+  const Tensor& tensor = ctx.model().tensors[t];
+  // Empty tensors (a zero dimension) are legal TFLite but never useful on a
+  // board; refusing them here spares every lowering a division by zero.
+  for (int32_t d : tensor.shape) {
+    if (d == 0) {
+      unsupported(op, std::string(kind) + " " + std::to_string(i) + " has an empty shape " +
+                          shape_str(tensor.shape));
+    }
+  }
+  return tensor;
 }
 
 }  // namespace

@@ -86,6 +86,21 @@ void apply_config_json(const json& j, DaemonConfig& c) {
       c.service.max_attempts = static_cast<int>(num(k, 1, 100));
     else if (k == "quarantine_after")
       c.service.quarantine_after = static_cast<int>(num(k, 1, 100));
+    else if (k == "local_agent") {
+      if (!v.is_boolean()) throw std::runtime_error("config: local_agent must be true or false");
+      c.local_agent = v.get<bool>();
+    } else if (k == "local_boards") {
+      if (!v.is_array()) throw std::runtime_error("config: local_boards must be an array");
+      c.local_boards.clear();
+      for (const json& b : v) {
+        if (!b.is_string() || b.get<std::string>().empty())
+          throw std::runtime_error("config: local_boards must hold profile ids (strings)");
+        c.local_boards.push_back(b.get<std::string>());
+      }
+    } else if (k == "local_firmware")
+      c.local_firmware = str();
+    else if (k == "local_profiles")
+      c.local_profiles = str();
     else
       throw std::runtime_error("config: unknown key '" + k + "'");
   }
@@ -129,6 +144,21 @@ void Daemon::start() {
     throw;
   }
   started_ = true;
+}
+
+std::string Daemon::create_agent_token(const std::string& name) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return store_->create_token(name, "agent", now);
+}
+
+std::string Daemon::self_url() const {
+  std::string host = cfg_.http.address;
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(http_->port());
 }
 
 void Daemon::shutdown() {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +23,9 @@ namespace hbs::daemon {
 //    "body_limit_mib": 8, "read_timeout_s": 15, "auth_reads": false,
 //    "agent_timeout_s": 30, "requeue_delay_s": 60, "job_timeout_s": 1800,
 //    "max_attempts": 3, "quarantine_after": 3, "worker_threads": 8,
-//    "drain_timeout_s": 10, "log_level": "info"}
+//    "drain_timeout_s": 10, "log_level": "info",
+//    "local_agent": true, "local_boards": ["mps2-an386", "mps3-an547"],
+//    "local_firmware": "build/firmware", "local_profiles": "device-profiles"}
 struct DaemonConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 = any
   std::string db = "hilbench.db";
@@ -32,6 +35,14 @@ struct DaemonConfig {
   api::HttpServerOptions http;  // address/port filled from `listen`
   api::ApiOptions api;
   ServiceOptions service;
+  // Local mode: hilbenchd_main.cc runs an in-process agent (agents/agent/,
+  // the same class as hilbench-agent) against the daemon's own loopback
+  // address with these emulated boards, so a new user needs no agent set-up.
+  // Two boards by default: one emulator per core of a small machine.
+  bool local_agent = true;
+  std::vector<std::string> local_boards = {"mps2-an386", "mps3-an547"};
+  std::string local_firmware;  // <fw build> with <board>/harness.elf; "" = found next to the binary
+  std::string local_profiles;  // device-profiles/; "" = found next to the binary
 };
 
 // Applies the keys of `j` over `cfg`. Throws std::runtime_error naming an
@@ -53,6 +64,12 @@ class Daemon {
   // Graceful: stop accepting, wake long polls, finish in-flight requests
   // (bounded by drain_timeout), stop the scheduler and hand back running work.
   void shutdown();
+
+  // A new token with role agent (for the in-process agent; only its hash is
+  // stored, as for every token).
+  std::string create_agent_token(const std::string& name);
+  // http://<loopback or listen address>:<port>, for an in-process client.
+  std::string self_url() const;
 
   Store& store() { return *store_; }
   Service& service() { return *service_; }

@@ -1,0 +1,406 @@
+// job_runner.cc: see job_runner.h.
+#include "agent/job_runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include "driver/board_session.h"
+#include "driver/driver_error.h"
+#include "driver/elf_symbols.h"
+#include "driver/energy_estimate.h"
+#include "hb/plan_format.h"
+#include "hbc/compile.h"
+#include "hbc/error.h"
+#include "hbc/model.h"
+
+namespace hb::agent {
+
+namespace fs = std::filesystem;
+namespace drv = hb::driver;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+const char* to_string(FailureType t) {
+  switch (t) {
+    case FailureType::kInfrastructure:
+      return "infrastructure";
+    case FailureType::kJob:
+      return "job";
+    case FailureType::kTimeout:
+      return "timeout";
+  }
+  return "infrastructure";
+}
+
+namespace {
+
+constexpr const char* kEmulatedMethod = "emulated: instruction count, no pipeline/cache model";
+
+std::string fmt(double v, int prec) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", prec, v);
+  return b;
+}
+
+std::string hex_bytes(const std::vector<uint8_t>& v, size_t max) {
+  std::string s;
+  char b[4];
+  for (size_t i = 0; i < v.size() && i < max; ++i) {
+    std::snprintf(b, sizeof b, "%02x", v[i]);
+    s += b;
+  }
+  return s + (v.size() > max ? "..." : "");
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// What one infer window measured.
+struct Window {
+  drv::InferResult infer;
+  drv::HbLatency latency;
+  std::optional<uint64_t> region_insns;
+};
+
+// Stops the board on every path; tells the hooks first so nobody kills a
+// pid that is being reaped.
+struct SessionGuard {
+  drv::BoardSession& s;
+  JobHooks& hooks;
+  bool started = false;
+  void stop() {
+    if (started) hooks.board_stopping();
+    started = false;
+    s.stop();
+  }
+  ~SessionGuard() { stop(); }
+};
+
+}  // namespace
+
+json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks) {
+  const auto t_start = Clock::now();
+  const drv::DeviceProfile& profile = env.profile;
+  auto check_cancel = [&] {
+    if (hooks.cancelled())
+      throw JobFailure::Cancelled("job " + std::to_string(job.job_id) + " cancelled");
+  };
+
+  if (!profile.emulated) {
+    throw JobFailure::Infrastructure(
+        "flashing real boards is not implemented yet: board " + env.board_id + " (" + profile.id +
+        (env.probe_serial.empty() ? "" : ", probe " + env.probe_serial) +
+        ") is registered, but this agent can only run emulated boards; put the board in "
+        "maintenance or remove it from the agent's boards.json until a flasher exists");
+  }
+  if (job.is_firmware) {
+    throw JobFailure::Job(
+        "firmware jobs are not supported by this agent yet: it runs .tflite models on the "
+        "hilbench harness firmware; submit the model instead (model_id)");
+  }
+  if (job.runs == 0 || job.windows == 0)
+    throw JobFailure::Job("runs and windows must be at least 1");
+
+  // ---- model -> plan ----
+  hbc::CompileOptions co;
+  co.rounding = job.rounding == "single" ? hbc::Rounding::kSingle : hbc::Rounding::kDouble;
+  std::vector<uint8_t> plan;
+  try {
+    plan = hbc::compile_plan(hbc::read_tflite(job.artifact), co);
+  } catch (const hbc::CompileError& e) {
+    throw JobFailure::Job(std::string("the model does not compile: ") + e.kind_name() + ": " +
+                          e.what());
+  }
+  const drv::PlanSummary sum = drv::summarize_plan(plan);
+  hooks.log("plan: " + std::to_string(sum.total_size) + " bytes, arena " +
+            std::to_string(sum.arena_size) + " bytes, " + job.rounding + " rounding, input " +
+            std::to_string(sum.input_bytes) + " bytes");
+
+  // ---- does it fit? (before any emulator starts) ----
+  const fs::path elf = env.firmware_dir / profile.id / "harness.elf";
+  std::optional<uint64_t> input_capacity;
+  std::optional<drv::ElfSizes> fw_sizes;
+  if (fs::exists(elf)) {
+    try {
+      const drv::ElfSymbols syms = drv::ElfSymbols::load(elf);
+      if (auto s = syms.find("g_db")) input_capacity = s->size;  // the harness's input buffer
+      fw_sizes = syms.sizes();
+    } catch (const drv::DriverError& e) {
+      throw JobFailure::Infrastructure("harness firmware " + elf.string() +
+                                       " is unreadable: " + e.what());
+    }
+  }
+  const auto problems = drv::plan_fit_problems(profile, sum, input_capacity);
+  if (!problems.empty()) {
+    std::string m = "the plan does not fit " + profile.id + ": ";
+    for (size_t i = 0; i < problems.size(); ++i) m += (i ? "; " : "") + problems[i];
+    throw JobFailure::Job(m + " (pick a board with more memory, or a smaller model)");
+  }
+  if (!fs::exists(elf)) {
+    throw JobFailure::Infrastructure("no harness firmware for " + profile.id + " at " +
+                                     elf.string() +
+                                     " (build firmware-harness and point the agent's "
+                                     "--firmware at the build folder)");
+  }
+
+  // ---- input and the expected output ----
+  const std::vector<uint8_t> input = drv::lcg_bytes(sum.input_bytes, 1);
+  std::vector<std::vector<uint8_t>> expected;
+  try {
+    expected = drv::host_reference_outputs(plan, input);
+  } catch (const drv::DriverError& e) {
+    throw JobFailure::Job(std::string("the host runtime refuses the plan: ") + e.what());
+  }
+  check_cancel();
+
+  // ---- the board ----
+  drv::BoardSessionOptions so;
+  so.harness_elf = elf;
+  so.qemu_binary = env.qemu_binary;
+  if (!env.icount_plugin.empty() && fs::exists(env.icount_plugin))
+    so.icount_plugin = env.icount_plugin;
+  const milliseconds per_window(20000 + 2000 * std::min<uint64_t>(job.runs + job.warmup, 100000));
+  auto remaining = [&] {
+    return std::chrono::duration_cast<milliseconds>(job.timeout - (Clock::now() - t_start));
+  };
+
+  std::vector<Window> windows;
+  std::optional<drv::HbLayers> layers;
+  std::map<std::string, std::optional<uint64_t>> memory;
+  std::vector<drv::HbOutput> outputs;
+  drv::HbInfo info;
+  double boot_s = 0, input_s = 0, board_s = 0;
+  try {
+    drv::BoardSession session(profile, so);
+    SessionGuard guard{session, hooks};
+    hooks.progress("flashing", "booting " + profile.id + " (qemu " +
+                                   (profile.qemu ? profile.qemu->machine : "") + "), plan of " +
+                                   std::to_string(sum.total_size) + " bytes");
+    const auto t_board = Clock::now();
+    info = session.boot(plan);
+    guard.started = true;
+    hooks.board_started(session.board().pid());
+    boot_s = session.boot_seconds();
+    hooks.log("booted " + profile.id + " in " + fmt(boot_s, 3) + " s (firmware " + info.firmware +
+              ", plan " + info.plan + ")");
+    check_cancel();
+    input_s = session.upload_input(input, drv::InputTransfer::kBinary);
+    hooks.log("input: " + std::to_string(input.size()) + " bytes (LCG seed 1) in " +
+              fmt(input_s * 1000, 1) + " ms");
+    for (uint32_t w = 0; w < job.windows; ++w) {
+      check_cancel();
+      const std::string label = "window " + std::to_string(w + 1) + "/" +
+                                std::to_string(job.windows) + ": " + std::to_string(job.runs) +
+                                " runs, " + std::to_string(job.warmup) + " warmup";
+      hooks.progress("running", label);
+      const milliseconds left = remaining();
+      if (left.count() <= 0) throw JobFailure::Timeout("job timed out before " + label);
+      Window win;
+      const size_t before = session.icount_regions().size();
+      win.infer = session.client().infer(job.runs, job.warmup, std::min(per_window, left));
+      const auto regions = session.icount_regions();
+      if (regions.size() == before + 1) win.region_insns = regions.back();
+      win.latency = session.client().latency();
+      std::string line =
+          label + ": median " + std::to_string(win.latency.median.value_or(0)) + " ticks";
+      if (win.region_insns)
+        line += ", " + std::to_string(*win.region_insns / std::max<uint32_t>(job.runs, 1)) +
+                " instructions/inference";
+      hooks.log(line);
+      windows.push_back(std::move(win));
+    }
+    check_cancel();
+    if (job.collect_layers) layers = session.client().layers();
+    memory = session.client().memory();
+    const uint64_t n_out = info.all.count("plan-outputs")
+                               ? std::strtoull(info.all["plan-outputs"].c_str(), nullptr, 10)
+                               : 1;
+    for (uint32_t i = 0; i < n_out; ++i) outputs.push_back(session.client().output(i));
+    board_s = std::chrono::duration<double>(Clock::now() - t_board).count();
+    guard.stop();
+  } catch (const drv::DriverError& e) {
+    check_cancel();  // a killed emulator fails the step: report the cancel, not the error
+    const bool hung = e.kind() == drv::DriverError::Kind::kBoardHung ||
+                      e.kind() == drv::DriverError::Kind::kTimeout;
+    if (hung && remaining().count() <= 0)
+      throw JobFailure::Timeout("the job ran past its timeout of " +
+                                std::to_string(job.timeout.count() / 1000) + " s (" + e.what() +
+                                ")");
+    if (!e.is_infrastructure())
+      throw JobFailure::Job(std::string("the board refused the job: ") + e.what());
+    throw JobFailure::Infrastructure(std::string(e.kind_name()) + ": " + e.what());
+  }
+
+  // ---- figures ----
+  const double timer_hz = windows.back().latency.timer_hz
+                              ? static_cast<double>(*windows.back().latency.timer_hz)
+                              : static_cast<double>(profile.timer_hz);
+  auto us = [&](uint64_t ticks) { return timer_hz > 0 ? ticks / timer_hz * 1e6 : 0.0; };
+  std::vector<double> medians;
+  uint64_t tmin = UINT64_MAX, tmax = 0, ttotal = 0, tcount = 0, insns = 0;
+  bool all_insns = true;
+  json jwindows = json::array();
+  for (size_t i = 0; i < windows.size(); ++i) {
+    const Window& w = windows[i];
+    const drv::HbLatency& l = w.latency;
+    medians.push_back(us(l.median.value_or(0)));
+    tmin = std::min(tmin, l.min.value_or(0));
+    tmax = std::max(tmax, l.max.value_or(0));
+    ttotal += l.total.value_or(0);
+    tcount += l.count.value_or(0);
+    if (w.region_insns)
+      insns += *w.region_insns;
+    else
+      all_insns = false;
+    json jw = {{"index", i},
+               {"runs", w.infer.iterations},
+               {"warmup", w.infer.warmups},
+               {"median_us", us(l.median.value_or(0))},
+               {"min_us", us(l.min.value_or(0))},
+               {"max_us", us(l.max.value_or(0))},
+               {"ticks",
+                {{"count", l.count.value_or(0)},
+                 {"min", l.min.value_or(0)},
+                 {"median", l.median.value_or(0)},
+                 {"max", l.max.value_or(0)},
+                 {"total", l.total.value_or(0)}}}};
+    if (w.region_insns) jw["instructions"] = *w.region_insns;
+    jwindows.push_back(jw);
+  }
+  const double mean_us = tcount ? us(ttotal) / tcount : 0;
+  json lat;
+  lat["method"] = kEmulatedMethod;
+  lat["median_us"] = median_of(medians);
+  lat["mean_us"] = mean_us;
+  lat["min_us"] = us(tmin == UINT64_MAX ? 0 : tmin);
+  lat["max_us"] = us(tmax);
+  lat["timer"] = windows.back().latency.timer;
+  lat["timer_hz"] = timer_hz;
+  lat["windows"] = jwindows;
+  if (all_insns && tcount) {
+    const double ipi =
+        static_cast<double>(insns) / (static_cast<double>(job.runs) * windows.size());
+    lat["instructions_per_inference"] = ipi;
+    if (profile.qemu) {
+      lat["icount_shift"] = profile.qemu->icount_shift;
+      const double insn_us = ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
+      lat["instruction_time_us"] = insn_us;
+      if (mean_us > 0) {
+        const double rel = std::fabs(insn_us - mean_us) / mean_us;
+        lat["instructions_vs_ticks_rel_diff"] = rel;
+        lat["agree"] = rel < 0.005;
+      }
+    }
+  }
+
+  json jlayers = json::array();
+  if (layers) {
+    uint64_t total = 0;
+    for (const auto& l : layers->layers) total += l.ticks.value_or(0);
+    for (const auto& l : layers->layers) {
+      json jl = {{"index", l.index}, {"op", l.op}, {"tflite_index", l.tflite_index}};
+      if (l.ticks) {
+        jl["ticks"] = *l.ticks;
+        jl["us"] = us(*l.ticks);
+        jl["share"] = total ? static_cast<double>(*l.ticks) / total : 0.0;
+      }
+      if (l.macs) jl["macs"] = *l.macs;
+      jlayers.push_back(jl);
+    }
+  }
+
+  // memory: numbers only (the schema), bytes; hb-mem keys with '_' for '-'.
+  json mem = {{"arena_bytes", sum.arena_size}, {"plan_bytes", sum.total_size}};
+  for (const auto& [k, v] : memory) {
+    if (!v) continue;
+    std::string key = k;
+    std::replace(key.begin(), key.end(), '-', '_');
+    mem[key] = *v;
+  }
+  if (auto it = memory.find("stack-used"); it != memory.end() && it->second)
+    mem["stack"] = *it->second;
+  if (fw_sizes) {
+    mem["text"] = fw_sizes->text;
+    mem["data"] = fw_sizes->data;
+    mem["bss"] = fw_sizes->bss;
+  }
+
+  json energy;
+  std::optional<drv::PowerModel> power;
+  try {
+    if (!env.profile_path.empty()) power = drv::load_power_model(env.profile_path);
+  } catch (const drv::DriverError&) {
+    power.reset();  // a malformed power block costs the estimate, not the job
+  }
+  if (power && mean_us > 0) {
+    const drv::EnergyEstimate e = drv::estimate_energy(*power, profile.clock_hz, mean_us / 1e6);
+    energy = {{"uj_per_inference", e.energy_uj},
+              {"power_mw", e.power_mw},
+              {"method", e.method},
+              {"source", e.source},
+              {"time_basis", "SysTick time per inference (emulated)"}};
+  } else {
+    energy = {{"method", "none"},
+              {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
+  }
+
+  size_t mismatches = 0;
+  bool pass = outputs.size() == expected.size();
+  uint64_t out_bytes = 0;
+  for (size_t i = 0; i < outputs.size() && i < expected.size(); ++i) {
+    const auto& got = outputs[i].data;
+    out_bytes += got.size();
+    if (got.size() != expected[i].size()) {
+      mismatches += std::max(got.size(), expected[i].size());
+      continue;
+    }
+    for (size_t k = 0; k < got.size(); ++k) mismatches += got[k] != expected[i][k];
+  }
+  pass = pass && mismatches == 0;
+  hooks.log(std::string("output check ") + (pass ? "PASS" : "FAIL") +
+            " (board vs host runtime, byte for byte" +
+            (pass ? "" : ", " + std::to_string(mismatches) + " bytes differ") + ")");
+
+  const double wall_s = std::chrono::duration<double>(Clock::now() - t_start).count();
+  json r;
+  r["latency"] = lat;
+  r["layers"] = jlayers;
+  r["memory"] = mem;
+  r["energy"] = energy;
+  r["output_check"] = {{"passed", pass},
+                       {"check", pass ? "PASS" : "FAIL"},
+                       {"reference", "host runtime (hb_runtime, same sources as the firmware)"},
+                       {"mismatched_bytes", mismatches},
+                       {"bytes", out_bytes},
+                       {"data_hex", outputs.empty() ? "" : hex_bytes(outputs[0].data, 64)}};
+  json board = {{"id", env.board_id},           {"profile_id", profile.id},
+                {"name", profile.name},         {"core", profile.core},
+                {"clock_hz", profile.clock_hz}, {"emulated", profile.emulated}};
+  if (profile.qemu)
+    board["qemu"] = {{"machine", profile.qemu->machine},
+                     {"icount_shift", profile.qemu->icount_shift}};
+  r["board"] = board;
+  r["versions"] = {{"agent", "hilbench-agent 0.1.0"},
+                   {"firmware", info.firmware},
+                   {"runtime", info.runtime},
+                   {"protocol", info.proto}};
+  r["model_sha256"] = sum.sha256_hex;
+  r["rounding"] = job.rounding;
+  r["runs"] = job.runs;
+  r["warmup"] = job.warmup;
+  r["windows"] = job.windows;
+  r["input"] = {{"source", "LCG seed 1 (golden/README.md)"},
+                {"bytes", input.size()},
+                {"transfer", "hb-bin"},
+                {"seconds", input_s}};
+  r["timing"] = {{"wall_seconds", wall_s}, {"board_seconds", board_s}, {"boot_seconds", boot_s}};
+  return r;
+}
+
+}  // namespace hb::agent
