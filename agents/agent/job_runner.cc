@@ -10,6 +10,7 @@
 #include "driver/driver_error.h"
 #include "driver/elf_symbols.h"
 #include "driver/energy_estimate.h"
+#include "driver/firmware_session.h"
 #include "hb/plan_format.h"
 #include "hbc/compile.h"
 #include "hbc/error.h"
@@ -82,6 +83,237 @@ struct SessionGuard {
   ~SessionGuard() { stop(); }
 };
 
+// A user firmware (MLPerf Tiny DUT protocol) on an emulated board: no plan,
+// no harness extensions; latency from the DUT's own timestamps.
+json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks) {
+  const auto t_start = Clock::now();
+  const drv::DeviceProfile& profile = env.profile;
+  auto check_cancel = [&] {
+    if (hooks.cancelled())
+      throw JobFailure::Cancelled("job " + std::to_string(job.job_id) + " cancelled");
+  };
+  auto remaining = [&] {
+    return std::chrono::duration_cast<milliseconds>(job.timeout - (Clock::now() - t_start));
+  };
+  drv::FirmwareSessionOptions so;
+  so.qemu_binary = env.qemu_binary;
+  if (!env.icount_plugin.empty() && fs::exists(env.icount_plugin))
+    so.icount_plugin = env.icount_plugin;
+  so.extra_qemu_args = env.firmware_test_qemu_args;
+  std::optional<drv::FirmwareSession> session;
+  try {
+    session.emplace(profile, job.artifact, so);
+  } catch (const drv::DriverError& e) {
+    if (!e.is_infrastructure())
+      throw JobFailure::Job(std::string("the firmware cannot run on ") + profile.id + ": " +
+                            e.what());
+    throw JobFailure::Infrastructure(std::string(e.kind_name()) + ": " + e.what());
+  }
+  char entry[16];
+  std::snprintf(entry, sizeof entry, "0x%08x", session->image().entry());
+  hooks.log("firmware: " + std::to_string(session->image().load_bytes()) + " bytes in " +
+            std::to_string(session->image().segments().size()) + " segments, entry " + entry);
+  const milliseconds per_window(20000 + 2000 * std::min<uint64_t>(job.runs + job.warmup, 100000));
+
+  struct FwWindow {
+    drv::InferResult infer;
+    std::optional<uint64_t> region_insns;
+  };
+  std::vector<FwWindow> windows;
+  drv::DutBoot boot;
+  std::string dut_name;
+  drv::DutProfile dut_profile;
+  std::vector<uint8_t> input;
+  double input_s = 0, board_s = 0;
+  bool booted = false;
+  try {
+    hooks.progress("flashing", "booting " + profile.id + " (qemu " + profile.qemu->machine +
+                                   ") with the submitted firmware");
+    const auto t_board = Clock::now();
+    struct Guard {
+      drv::FirmwareSession& s;
+      JobHooks& hooks;
+      bool started = false;
+      ~Guard() {
+        if (started) hooks.board_stopping();
+        s.stop();
+      }
+    } guard{*session, hooks};
+    try {
+      boot = session->boot();
+    } catch (const drv::DriverError& e) {
+      check_cancel();
+      if (!e.is_infrastructure()) throw;
+      throw JobFailure::Infrastructure(
+          "board did not boot: no complete MLPerf Tiny boot banner (m-init-done, m-ready) "
+          "from the firmware: " +
+          std::string(e.what()));
+    }
+    booted = true;
+    guard.started = true;
+    hooks.board_started(session->board().pid());
+    hooks.log("booted " + profile.id + " in " + fmt(session->boot_seconds(), 3) +
+              " s (timestamp mode " + boot.timestamp_mode + ")");
+    if (boot.timestamp_mode == "energy")
+      throw JobFailure::Job(
+          "the firmware boots in energy timestamp mode; emulated boards need "
+          "performance mode (m-lap-us timestamps)");
+    check_cancel();
+    dut_name = session->client().name();
+    dut_profile = session->client().profile();
+    hooks.log("DUT " + dut_name + ", firmware " + dut_profile.firmware + ", model " +
+              (dut_profile.model.empty() ? "(none)" : dut_profile.model));
+    input = drv::mlperf_default_input(dut_profile.model);
+    if (!input.empty()) {
+      input_s = session->client().load_input(input);
+      hooks.log("input: " + std::to_string(input.size()) + " bytes (LCG seed 1) in " +
+                fmt(input_s * 1000, 1) + " ms");
+    } else {
+      hooks.log("no input uploaded: the firmware reports no known model tag");
+    }
+    for (uint32_t w = 0; w < job.windows; ++w) {
+      check_cancel();
+      const std::string label = "window " + std::to_string(w + 1) + "/" +
+                                std::to_string(job.windows) + ": " + std::to_string(job.runs) +
+                                " runs, " + std::to_string(job.warmup) + " warmup";
+      hooks.progress("running", label);
+      const milliseconds left = remaining();
+      if (left.count() <= 0) throw JobFailure::Timeout("job timed out before " + label);
+      FwWindow win;
+      const size_t before = session->icount_regions().size();
+      win.infer = session->client().infer(job.runs, job.warmup, std::min(per_window, left));
+      const auto regions = session->icount_regions();
+      if (regions.size() == before + 1) win.region_insns = regions.back();
+      if (!win.infer.us_per_inference())
+        throw JobFailure::Job("the firmware's infer answer has no m-lap-us start/end timestamps");
+      hooks.log(label + ": " + fmt(*win.infer.us_per_inference(), 1) + " us/inference");
+      windows.push_back(std::move(win));
+    }
+    board_s = std::chrono::duration<double>(Clock::now() - t_board).count();
+  } catch (const drv::DriverError& e) {
+    check_cancel();
+    const bool hung = e.kind() == drv::DriverError::Kind::kBoardHung ||
+                      e.kind() == drv::DriverError::Kind::kTimeout;
+    if (hung && remaining().count() <= 0)
+      throw JobFailure::Timeout("the job ran past its timeout of " +
+                                std::to_string(job.timeout.count() / 1000) + " s (" + e.what() +
+                                ")");
+    if (!e.is_infrastructure())
+      throw JobFailure::Job(std::string("the firmware refused the job: ") + e.what());
+    throw JobFailure::Infrastructure(std::string(booted ? "" : "board did not boot: ") +
+                                     e.kind_name() + ": " + e.what());
+  }
+
+  // ---- figures: µs per inference from the DUT's two timestamps ----
+  std::vector<double> per;
+  uint64_t insns = 0;
+  bool all_insns = true;
+  json jw = json::array();
+  for (size_t i = 0; i < windows.size(); ++i) {
+    const auto& w = windows[i];
+    const double u = *w.infer.us_per_inference();
+    per.push_back(u);
+    json o = {{"index", i},
+              {"runs", w.infer.iterations},
+              {"warmup", w.infer.warmups},
+              {"us_per_inference", u},
+              {"start_us", *w.infer.start_us},
+              {"end_us", *w.infer.end_us},
+              {"elapsed_us", *w.infer.elapsed_us()},
+              {"results", w.infer.results}};
+    if (w.region_insns)
+      o["instructions"] = *w.region_insns;
+    else
+      all_insns = false;
+    if (w.region_insns) insns += *w.region_insns;
+    jw.push_back(o);
+  }
+  double mean = 0;
+  for (double v : per) mean += v;
+  mean /= per.size();
+  json lat;
+  lat["method"] = "DUT timestamps (emulated time)";
+  lat["median_us"] = median_of(per);
+  lat["mean_us"] = mean;
+  lat["min_us"] = *std::min_element(per.begin(), per.end());
+  lat["max_us"] = *std::max_element(per.begin(), per.end());
+  lat["timer"] = "DUT m-lap-us (the firmware's own timer; emulated time under -icount)";
+  lat["windows"] = jw;
+  if (all_insns && !windows.empty()) {
+    const double ipi =
+        static_cast<double>(insns) / (static_cast<double>(job.runs) * windows.size());
+    lat["instructions_per_inference"] = ipi;
+    lat["icount_shift"] = profile.qemu->icount_shift;
+    lat["instruction_time_us"] = ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
+  }
+
+  json energy;
+  std::optional<drv::PowerModel> power;
+  try {
+    if (!env.profile_path.empty()) power = drv::load_power_model(env.profile_path);
+  } catch (const drv::DriverError&) {
+    power.reset();
+  }
+  if (power && mean > 0) {
+    const drv::EnergyEstimate e = drv::estimate_energy(*power, profile.clock_hz, mean / 1e6);
+    energy = {{"uj_per_inference", e.energy_uj},
+              {"power_mw", e.power_mw},
+              {"method", e.method},
+              {"source", e.source},
+              {"time_basis", "DUT timestamps per inference (emulated time)"}};
+  } else {
+    energy = {{"method", "none"},
+              {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
+  }
+
+  json r;
+  r["latency"] = lat;
+  r["layers"] = json::array();  // a foreign firmware has no per-layer profile
+  json mem = {{"firmware_load_bytes", session->image().load_bytes()}};
+  try {
+    const drv::ElfSizes z = drv::ElfSymbols::parse(job.artifact, "firmware").sizes();
+    mem["text"] = z.text;
+    mem["data"] = z.data;
+    mem["bss"] = z.bss;
+  } catch (const drv::DriverError&) {
+  }
+  r["memory"] = mem;
+  r["energy"] = energy;
+  r["output_check"] = {{"passed", nullptr},
+                       {"check", "not applicable"},
+                       {"reason",
+                        "a submitted firmware carries its own model: there is no reference to "
+                        "compare its outputs with; the results lines are in latency.windows"}};
+  json board = {
+      {"id", env.board_id},
+      {"profile_id", profile.id},
+      {"name", profile.name},
+      {"core", profile.core},
+      {"clock_hz", profile.clock_hz},
+      {"emulated", profile.emulated},
+      {"qemu", {{"machine", profile.qemu->machine}, {"icount_shift", profile.qemu->icount_shift}}}};
+  r["board"] = board;
+  r["versions"] = {{"agent", "hilbench-agent 0.1.0"},
+                   {"firmware", dut_profile.firmware},
+                   {"dut_name", dut_name},
+                   {"protocol", "MLPerf Tiny DUT (performance mode)"}};
+  if (!job.model_id.empty()) r["firmware_id"] = job.model_id;
+  r["model_tag"] = dut_profile.model;
+  r["runs"] = job.runs;
+  r["warmup"] = job.warmup;
+  r["windows"] = job.windows;
+  r["input"] = {{"source", input.empty()                 ? "none (unknown model tag)"
+                           : dut_profile.model == "ad01" ? "LCG seed 1 as float32 (b-128)/128"
+                                                         : "LCG seed 1 (golden/README.md)"},
+                {"bytes", input.size()},
+                {"transfer", "db hex, 31-byte chunks"},
+                {"seconds", input_s}};
+  r["timing"] = {{"wall_seconds", std::chrono::duration<double>(Clock::now() - t_start).count()},
+                 {"board_seconds", board_s},
+                 {"boot_seconds", session->boot_seconds()}};
+  return r;
+}
+
 }  // namespace
 
 json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks) {
@@ -99,13 +331,9 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
         ") is registered, but this agent can only run emulated boards; put the board in "
         "maintenance or remove it from the agent's boards.json until a flasher exists");
   }
-  if (job.is_firmware) {
-    throw JobFailure::Job(
-        "firmware jobs are not supported by this agent yet: it runs .tflite models on the "
-        "hilbench harness firmware; submit the model instead (model_id)");
-  }
   if (job.runs == 0 || job.windows == 0)
     throw JobFailure::Job("runs and windows must be at least 1");
+  if (job.is_firmware) return run_firmware_job(job, env, hooks);
 
   // ---- model -> plan ----
   hbc::CompileOptions co;

@@ -11,6 +11,13 @@
 //   `lcg` case) -> `windows` x (infer runs warmup, hb-lat, plugin instruction
 //   count) -> hb-layers (one profiled inference), hb-mem, hb-out -> stop the
 //   emulator -> compare the outputs with the host runtime's, byte for byte.
+// Firmware jobs (is_firmware: the artifact is an ELF speaking the MLPerf
+// Tiny DUT protocol; emulated boards only) take another walk
+// (driver/firmware_session.h): check the ELF against the profile's memory
+// (job error) -> boot it (no banner in time: infrastructure, "board did not
+// boot") -> name, profile -> upload the LCG input sized for the reported model
+// tag -> `windows` x infer runs warmup, latency from the DUT's m-lap-us
+// timestamps (emulated time) -> output_check "not applicable".
 // A failed output comparison is still a result (output_check.passed false),
 // not a failure: the numbers are real, and the user must see the mismatch.
 #pragma once
@@ -74,6 +81,9 @@ struct BoardEnvironment {
   std::filesystem::path icount_plugin;  // empty: no instruction count
   std::string qemu_binary = "qemu-system-arm";
   std::string probe_serial, serial_port;  // real boards
+  // TESTS ONLY: extra qemu arguments for firmware jobs (e.g. a -device loader
+  // preloading a plan so our own harness can stand in for a user firmware).
+  std::vector<std::string> firmware_test_qemu_args;
 };
 
 // Callbacks into the caller; called from the runner's thread.

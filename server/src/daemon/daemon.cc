@@ -101,9 +101,22 @@ void apply_config_json(const json& j, DaemonConfig& c) {
       c.local_firmware = str();
     else if (k == "local_profiles")
       c.local_profiles = str();
+    else if (k == "health_model")
+      c.health_model = str();
+    else if (k == "health_check_interval_s")
+      c.service.health_check_interval = ms(k);
     else
       throw std::runtime_error("config: unknown key '" + k + "'");
   }
+}
+
+std::string default_health_model() {
+  namespace fs = std::filesystem;
+  // server/src/daemon/daemon.cc -> the repository root.
+  const fs::path repo = fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+  const fs::path p = repo.parent_path() / "shared" / "models" / "ad01_int8.tflite";
+  std::error_code ec;
+  return repo.is_absolute() && fs::is_regular_file(p, ec) ? p.string() : "";
 }
 
 void setup_logging(const std::string& level) {
@@ -126,6 +139,8 @@ Daemon::Daemon(DaemonConfig cfg) : cfg_(std::move(cfg)) {
   cfg_.http.port = port;
   cfg_.api.web_dir = cfg_.web;
   std::filesystem::create_directories(cfg_.artifacts);
+  cfg_.service.health_model =
+      cfg_.health_model == "auto" ? default_health_model() : cfg_.health_model;
   store_ = open_sqlite_store(cfg_.db);
   artifacts_ = std::make_unique<ArtifactStore>(cfg_.artifacts);
   service_ = std::make_unique<Service>(*store_, *artifacts_, cfg_.service);

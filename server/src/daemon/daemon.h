@@ -25,7 +25,12 @@ namespace hbs::daemon {
 //    "max_attempts": 3, "quarantine_after": 3, "worker_threads": 8,
 //    "drain_timeout_s": 10, "log_level": "info",
 //    "local_agent": true, "local_boards": ["mps2-an386", "mps3-an547"],
-//    "local_firmware": "build/firmware", "local_profiles": "device-profiles"}
+//    "local_firmware": "build/firmware", "local_profiles": "device-profiles",
+//    "health_model": "auto", "health_check_interval_s": 3600}
+// health_model: the golden .tflite of board health checks (service.h); "auto"
+// = <repo>/../shared/models/ad01_int8.tflite if it exists; "" = checks off.
+// The struct's default is "" so that tests building a Daemon see only their
+// own jobs; hilbenchd_main.cc is meant to set "auto" before the config file.
 struct DaemonConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 = any
   std::string db = "hilbench.db";
@@ -43,7 +48,12 @@ struct DaemonConfig {
   std::vector<std::string> local_boards = {"mps2-an386", "mps3-an547"};
   std::string local_firmware;  // <fw build> with <board>/harness.elf; "" = found next to the binary
   std::string local_profiles;  // device-profiles/; "" = found next to the binary
+  std::string health_model;    // see above; resolved into service.health_model
 };
+
+// The "auto" health model: <repo>/../shared/models/ad01_int8.tflite (repo
+// located from this source file's path), or "" if it does not exist.
+std::string default_health_model();
 
 // Applies the keys of `j` over `cfg`. Throws std::runtime_error naming an
 // unknown key or a value of the wrong type.

@@ -2,6 +2,11 @@
 #include "daemon/service.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -41,6 +46,13 @@ int64_t system_ms() {
       .count();
 }
 
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 }  // namespace
 
 Service::Service(Store& store, ArtifactStore& artifacts, ServiceOptions opts, Clock clock)
@@ -54,6 +66,27 @@ Service::~Service() { stop(); }
 
 void Service::start() {
   const int64_t now = clock_();
+  if (opts_.health_model.empty()) {
+    sched_log()->info("board health checks off: no health_model configured");
+  } else {
+    std::ifstream f(opts_.health_model, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << f.rdbuf();
+    if (!f || bytes.str().empty()) {
+      sched_log()->warn("board health checks off: cannot read health_model {}", opts_.health_model);
+    } else {
+      ModelRecord m;
+      m.id = artifacts_.put(bytes.str());
+      m.name = std::filesystem::path(opts_.health_model).filename().string();
+      m.size = static_cast<int64_t>(bytes.str().size());
+      m.inspection = nlohmann::json::object();
+      m.created_ms = now;
+      if (!store_.get_model(m.id)) store_.put_model(m);
+      health_model_id_ = m.id;
+      sched_log()->info("board health checks on: model {} every {} s", m.name,
+                        opts_.health_check_interval.count() / 1000);
+    }
+  }
   const int n = store_.requeue_in_flight(now);
   if (n) sched_log()->warn("requeued {} job(s) left in flight by the previous run", n);
   // Agents are known only once they register again.
@@ -107,6 +140,7 @@ void Service::tick() {
   const int64_t now = clock_();
   check_liveness(now);
   check_timeouts(now);
+  schedule_health_checks(now);
   assign_jobs(now);
 }
 
@@ -160,6 +194,7 @@ void Service::check_timeouts(int64_t now) {
       if (auto b = store_.get_board(j.board_id)) revoked_[b->agent_id].push_back(j.id);
       free_board(j.board_id, j.id);
       observe_duration(j, now);
+      if (is_health_job(j)) health_failed(j, *u.message, now);
     }
   }
 }
@@ -167,35 +202,145 @@ void Service::check_timeouts(int64_t now) {
 void Service::assign_jobs(int64_t now) {
   std::vector<Job> queued = store_.queued_jobs();
   if (queued.empty()) return;
-  const std::vector<Board> boards = store_.list_boards();
+  std::vector<Board> boards = store_.list_boards();
+  // Health checks first: pinned, never seen by assign().
+  const std::set<std::string> taken = assign_health_checks(queued, boards, now);
+  for (Board& b : boards)
+    if (taken.count(b.id)) b.state = BoardState::kBusy;
   for (const Assignment& a : assign(queued, boards, online_agents())) {
     auto job =
         std::find_if(queued.begin(), queued.end(), [&](const Job& j) { return j.id == a.job_id; });
     auto board = std::find_if(boards.begin(), boards.end(),
                               [&](const Board& b) { return b.id == a.board_id; });
     if (job == queued.end() || board == boards.end()) continue;
-    JobUpdate u{JobState::kAssigned};
-    u.board_id = a.board_id;
-    u.attempts = job->attempts + 1;
-    u.started_ms = now;
-    u.message = "assigned to board " + a.board_id;
-    if (!store_.update_job(a.job_id, JobState::kQueued, u, now)) continue;  // cancelled meanwhile
-    store_.set_board_state(a.board_id, BoardState::kBusy, a.job_id);
-    store_.append_log(
-        a.job_id,
-        "[hilbench] attempt " + std::to_string(*u.attempts) + ": assigned to board " + a.board_id,
-        now);
-    api::AgentAssignment as;
-    as.job_id = a.job_id;
-    as.board_id = a.board_id;
-    as.profile_id = board->profile_id;
-    as.spec = job->spec;
-    as.attempt = *u.attempts;
-    as.timeout_ms = opts_.job_timeout.count();
-    pending_[board->agent_id].push_back(std::move(as));
-    sched_log()->info("job {} -> board {} (attempt {})", a.job_id, a.board_id, *u.attempts);
+    dispatch(*job, *board, now);
   }
   poll_cv_.notify_all();
+}
+
+void Service::dispatch(const Job& job, const Board& board, int64_t now) {
+  JobUpdate u{JobState::kAssigned};
+  u.board_id = board.id;
+  u.attempts = job.attempts + 1;
+  u.started_ms = now;
+  u.message = "assigned to board " + board.id;
+  if (!store_.update_job(job.id, JobState::kQueued, u, now)) return;  // cancelled meanwhile
+  store_.set_board_state(board.id, BoardState::kBusy, job.id);
+  store_.append_log(
+      job.id,
+      "[hilbench] attempt " + std::to_string(*u.attempts) + ": assigned to board " + board.id, now);
+  api::AgentAssignment as;
+  as.job_id = job.id;
+  as.board_id = board.id;
+  as.profile_id = board.profile_id;
+  as.spec = job.spec;
+  as.attempt = *u.attempts;
+  as.timeout_ms = opts_.job_timeout.count();
+  pending_[board.agent_id].push_back(std::move(as));
+  sched_log()->info("job {} -> board {} (attempt {})", job.id, board.id, *u.attempts);
+}
+
+// ---------------------------------------------------------------------------
+// Health checks.
+
+void Service::schedule_health_checks(int64_t now) {
+  if (!health_enabled()) return;
+  std::set<std::string> pending;  // boards with a health check not yet finished
+  JobFilter f;
+  f.repo = kHealthRepo;
+  f.limit = 1000;
+  for (JobState s :
+       {JobState::kQueued, JobState::kAssigned, JobState::kFlashing, JobState::kRunning}) {
+    f.state = s;
+    for (const Job& j : store_.list_jobs(f)) pending.insert(j.spec.labels.branch);
+  }
+  const std::set<std::string> online = online_agents();
+  for (const Board& b : store_.list_boards()) {
+    if (b.state != BoardState::kIdle || !online.count(b.agent_id) || pending.count(b.id)) continue;
+    const bool due = b.health == BoardHealth::kUnknown ||
+                     (b.health == BoardHealth::kGood &&
+                      now - b.last_health_check_ms >= opts_.health_check_interval.count());
+    if (!due) continue;
+    JobSpec spec;
+    spec.model_id = health_model_id_;
+    spec.selector.profile = b.profile_id;
+    spec.priority = kHealthPriority;
+    spec.labels.repo = kHealthRepo;
+    spec.labels.branch = b.id;  // the pin
+    const Job j = store_.create_job(spec, now);
+    store_.append_log(j.id, "[hilbench] health check of board " + b.id, now);
+    sched_log()->info("board {}: health check queued (job {})", b.id, j.id);
+  }
+}
+
+std::set<std::string> Service::assign_health_checks(std::vector<Job>& queued,
+                                                    const std::vector<Board>& boards, int64_t now) {
+  std::set<std::string> taken;
+  const std::set<std::string> online = online_agents();
+  std::vector<Job> rest;
+  for (const Job& j : queued) {
+    if (!is_health_job(j)) {
+      rest.push_back(j);
+      continue;
+    }
+    auto b = std::find_if(boards.begin(), boards.end(),
+                          [&](const Board& x) { return x.id == j.spec.labels.branch; });
+    // A quarantined board waits for an admin; its check runs after restore.
+    if (b == boards.end() || taken.count(b->id) || b->state != BoardState::kIdle ||
+        !online.count(b->agent_id) || b->health == BoardHealth::kBad ||
+        b->health == BoardHealth::kMaintenance)
+      continue;
+    taken.insert(b->id);
+    dispatch(j, *b, now);
+  }
+  queued.swap(rest);
+  return taken;
+}
+
+std::string Service::health_verdict(const Job& j, const nlohmann::json& result, double median_us) {
+  const auto oc = result.find("output_check");
+  if (oc == result.end() || !oc->is_object() || !oc->contains("passed") ||
+      !(*oc)["passed"].is_boolean())
+    return "the result has no output_check.passed";
+  if (!(*oc)["passed"].get<bool>()) {
+    std::string why = "output check failed (outputs differ from the golden model's)";
+    if (oc->contains("message") && (*oc)["message"].is_string())
+      why += ": " + (*oc)["message"].get<std::string>();
+    return why;
+  }
+  if (!(median_us > 0)) return "the result has no latency.median_us";
+  // Earlier passing checks of this board, newest first.
+  JobFilter f;
+  f.board_id = j.board_id;
+  f.repo = kHealthRepo;
+  f.limit = 200;
+  std::vector<double> history;
+  for (const Result& h : store_.query_results(f)) {
+    const auto hc = h.data.find("health_check");
+    if (hc == h.data.end() || !hc->is_object() || !hc->value("passed", false)) continue;
+    history.push_back(h.latency_median_us);
+    if (static_cast<int>(history.size()) >= opts_.health_history) break;
+  }
+  if (static_cast<int>(history.size()) < opts_.health_min_history) return "";
+  const double ref = median_of(history);
+  if (std::abs(median_us - ref) > opts_.health_band * ref) {
+    char buf[200];
+    snprintf(buf, sizeof buf,
+             "median latency %.1f us is outside %.1f us +-%.0f%% (median of the last %zu "
+             "passing health checks)",
+             median_us, ref, opts_.health_band * 100, history.size());
+    return buf;
+  }
+  return "";
+}
+
+void Service::health_failed(const Job& j, const std::string& why, int64_t now) {
+  auto b = store_.get_board(j.board_id);
+  if (!b || b->health == BoardHealth::kMaintenance) return;
+  sched_log()->error("board {} quarantined: health check (job {}) failed: {}", b->id, j.id, why);
+  store_.set_board_health(b->id, BoardHealth::kBad,
+                          "health check (job " + std::to_string(j.id) + ") failed: " + why,
+                          b->consecutive_infra_failures, now);
 }
 
 // ---------------------------------------------------------------------------
@@ -217,6 +362,19 @@ void Service::board_worked(const std::string& board_id, int64_t now) {
 }
 
 Job Service::infrastructure_failure(const Job& job, const std::string& message, int64_t now) {
+  if (is_health_job(job)) {  // pinned: never retried elsewhere
+    JobUpdate u{JobState::kFailed};
+    u.failure = FailureType::kInfrastructure;
+    u.message = "health check failed: infrastructure failure: " + message;
+    u.finished_ms = now;
+    if (!store_.update_job(job.id, job.state, u, now))
+      throw ApiError::Conflict("job " + std::to_string(job.id) + " changed state meanwhile");
+    store_.append_log(job.id, "[hilbench] " + *u.message, now);
+    health_failed(job, "infrastructure failure: " + message, now);
+    free_board(job.board_id, job.id);
+    observe_duration(job, now);
+    return *store_.get_job(job.id);
+  }
   // The board first: it may be quarantined.
   if (auto b = store_.get_board(job.board_id)) {
     const int32_t n = b->consecutive_infra_failures + 1;
@@ -367,6 +525,9 @@ Board Service::set_maintenance(const std::string& board_id, bool on) {
   if (on)
     store_.set_board_health(board_id, BoardHealth::kMaintenance, "maintenance (admin)",
                             b->consecutive_infra_failures, now);
+  else if (health_enabled())  // the health check scheduled by the next tick decides
+    store_.set_board_health(board_id, BoardHealth::kUnknown,
+                            "restored (admin); health check pending", 0, now);
   else
     store_.set_board_health(board_id, BoardHealth::kGood, "restored (admin)", 0, now);
   sched_log()->info("board {}: {}", board_id, on ? "maintenance" : "restored");
@@ -495,10 +656,27 @@ Job Service::report_result(const std::string& agent_id, int64_t job_id,
     r.latency_median_us = result["latency"]["median_us"].get<double>();
   r.data = result;
   r.created_ms = now;
+  std::string health_why;
+  if (is_health_job(j)) {
+    health_why = health_verdict(j, result, r.latency_median_us);
+    r.data["health_check"] = {{"passed", health_why.empty()}, {"message", health_why}};
+  }
   if (!store_.finish_job_with_result(job_id, j.state, r, now))
     throw ApiError::Conflict("job " + std::to_string(job_id) + " changed state meanwhile");
   store_.append_log(job_id, "[hilbench] done", now);
-  board_worked(j.board_id, now);
+  if (!is_health_job(j)) {
+    board_worked(j.board_id, now);
+  } else if (!health_why.empty()) {
+    store_.append_log(job_id, "[hilbench] health check failed: " + health_why, now);
+    health_failed(j, health_why, now);
+  } else if (auto b = store_.get_board(j.board_id);
+             b && b->health != BoardHealth::kMaintenance && b->health != BoardHealth::kBad) {
+    char buf[120];
+    snprintf(buf, sizeof buf, "health check (job %lld) passed: median %.1f us",
+             static_cast<long long>(job_id), r.latency_median_us);
+    store_.append_log(job_id, std::string("[hilbench] ") + buf, now);
+    store_.set_board_health(j.board_id, BoardHealth::kGood, buf, 0, now);
+  }
   free_board(j.board_id, job_id);
   observe_duration(j, now);
   agent_log()->info("job {} on board {}: done, median {} us", job_id, j.board_id,
@@ -513,7 +691,8 @@ Job Service::report_failure(const std::string& agent_id, int64_t job_id, Failure
   const int64_t now = clock_();
   agent_log()->warn("job {} on board {}: {} failure: {}", job_id, j.board_id, to_string(type),
                     message);
-  if (type == FailureType::kInfrastructure) return infrastructure_failure(j, message, now);
+  if (type == FailureType::kInfrastructure && !is_health_job(j))
+    return infrastructure_failure(j, message, now);
   JobUpdate u{JobState::kFailed};
   u.failure = type;
   u.message = message.empty() ? std::string(to_string(type)) + " failure" : message;
@@ -522,7 +701,10 @@ Job Service::report_failure(const std::string& agent_id, int64_t job_id, Failure
     throw ApiError::Conflict("job " + std::to_string(job_id) + " changed state meanwhile");
   store_.append_log(job_id,
                     "[hilbench] failed (" + std::string(to_string(type)) + "): " + *u.message, now);
-  if (type == FailureType::kJob) board_worked(j.board_id, now);
+  if (is_health_job(j))  // any failure of the golden model is the board's
+    health_failed(j, std::string(to_string(type)) + " failure: " + *u.message, now);
+  else if (type == FailureType::kJob)
+    board_worked(j.board_id, now);
   free_board(j.board_id, job_id);
   observe_duration(j, now);
   return *store_.get_job(job_id);

@@ -18,6 +18,19 @@
 // its health goes bad (never scheduled) until an admin restores it. A job
 // error fails the job and is never retried; the board counts as working.
 //
+// Health checks (when opts.health_model names a golden .tflite): each tick,
+// every idle board on an online agent whose health is good or unknown and
+// that has no health check pending gets one when its health is unknown (just
+// registered, or restored by an admin) or its last check is older than
+// health_check_interval. A health check is an ordinary job with
+// labels.repo = kHealthRepo, labels.branch = the board id (that pins it: the
+// scheduler's assign() never sees it) and priority kHealthPriority. Its result
+// decides the board's health: output_check.passed must be true and, once the
+// board has health_min_history earlier passing checks, latency.median_us must
+// lie within +-health_band of the median of the last health_history of them.
+// Anything else (bad output, out of band, job error, infrastructure failure,
+// timeout) -> health bad with a message saying why; bad and maintenance boards
+// are not checked until an admin restores them (restore -> unknown -> check).
 // Agent state (who is online, undelivered assignments) is in memory: after a
 // restart the daemon requeues in-flight jobs (Store::requeue_in_flight),
 // marks every board offline, and agents come back by registering again.
@@ -46,7 +59,17 @@ struct ServiceOptions {
   std::chrono::milliseconds job_timeout{30 * 60 * 1000};
   int max_attempts = 3;      // assignments of one job before infrastructure failure is final
   int quarantine_after = 3;  // consecutive infrastructure failures -> health bad
+  // Health checks: path of the golden .tflite, or "" (checks off).
+  std::string health_model;
+  std::chrono::milliseconds health_check_interval{3600 * 1000};
+  double health_band = 0.10;   // allowed relative deviation from the history median
+  int health_history = 5;      // passing checks the median is taken over
+  int health_min_history = 3;  // passing checks needed before the band applies
 };
+
+// Labels of health-check jobs (users can filter on repo=hilbench-health).
+inline constexpr const char* kHealthRepo = "hilbench-health";
+inline constexpr int32_t kHealthPriority = 1000000;
 
 class Service : public api::JobService {
  public:
@@ -100,6 +123,18 @@ class Service : public api::JobService {
   void check_liveness(int64_t now);
   void check_timeouts(int64_t now);
   void assign_jobs(int64_t now);
+  // Health checks (see the top of this file).
+  bool health_enabled() const { return !health_model_id_.empty(); }
+  static bool is_health_job(const Job& j) { return j.spec.labels.repo == kHealthRepo; }
+  void schedule_health_checks(int64_t now);
+  // Assigns queued health checks to their pinned boards; returns the boards
+  // taken, which the general scheduler must not see as idle.
+  std::set<std::string> assign_health_checks(std::vector<Job>& queued,
+                                             const std::vector<Board>& boards, int64_t now);
+  void dispatch(const Job& job, const Board& board, int64_t now);
+  // Verdict on a finished health check: "" = pass, else why it failed.
+  std::string health_verdict(const Job& j, const nlohmann::json& result, double median_us);
+  void health_failed(const Job& j, const std::string& why, int64_t now);
   std::set<std::string> online_agents() const;
 
   Store& store_;
@@ -119,6 +154,7 @@ class Service : public api::JobService {
   std::vector<uint64_t> duration_hist_;                              // GUARDED_BY(mu_)
   double duration_sum_s_ = 0;                                        // GUARDED_BY(mu_)
   uint64_t duration_count_ = 0;                                      // GUARDED_BY(mu_)
+  std::string health_model_id_;  // sha256 of the golden model, "" = checks off
   std::thread thread_;
 };
 

@@ -5,11 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 
 #include "api/api_error.h"
+#include "daemon/daemon.h"
 #include "daemon/service.h"
 
 namespace {
@@ -200,4 +202,163 @@ TEST_CASE("service: stop hands in-flight work back to the queue") {
   f.svc->stop();
   CHECK(f.job(id).state == JobState::kQueued);
   CHECK_THROWS_AS(f.svc->submit_job(f.job(id).spec), ApiError);  // shutting down: 503
+}
+
+// --- board health checks ----------------------------------------------------
+
+namespace {
+
+// A stand-in golden model: the service only stores and ships its bytes.
+std::string write_fake_model() {
+  char tmpl[] = "/tmp/hbs_health_model.XXXXXX";
+  const int fd = mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, "TFL3-fake", 9) == 9);
+  close(fd);
+  return tmpl;
+}
+
+struct HealthFixture {
+  std::string model = write_fake_model();
+  std::unique_ptr<Fixture> f;
+  explicit HealthFixture(hbs::daemon::ServiceOptions o = {}) {
+    o.health_model = model;
+    o.health_check_interval = std::chrono::seconds(10);
+    f = std::make_unique<Fixture>(o);
+  }
+  ~HealthFixture() {
+    f.reset();
+    std::filesystem::remove(model);
+  }
+  // Ticks, expects a health check for `board`, answers it.
+  hbs::Job answer(const std::string& board, double median_us, bool passed) {
+    f->svc->heartbeat("lab");
+    auto a = f->next("lab");
+    REQUIRE(a);
+    CHECK(a->board_id == board);
+    CHECK(a->spec.labels.repo == hbs::daemon::kHealthRepo);
+    CHECK(a->spec.labels.branch == board);
+    return f->svc->report_result(
+        "lab", a->job_id,
+        {{"latency", {{"median_us", median_us}}}, {"output_check", {{"passed", passed}}}});
+  }
+};
+
+const std::string kBoard = "lab/nucleo-l4r5zi/p1";
+
+}  // namespace
+
+TEST_CASE("health: a newly registered board gets a pinned, high-priority health check") {
+  HealthFixture h;
+  Fixture& f = *h.f;
+  f.svc->register_agent("lab", boards({"p1", "p2"}));
+  CHECK(f.board(kBoard).health == BoardHealth::kUnknown);
+  f.svc->tick();
+  hbs::JobFilter jf;
+  jf.repo = hbs::daemon::kHealthRepo;
+  const auto jobs = f.store->list_jobs(jf);
+  REQUIRE(jobs.size() == 2);
+  std::set<std::string> pinned;
+  for (const hbs::Job& j : jobs) {
+    CHECK(j.spec.priority == hbs::daemon::kHealthPriority);
+    CHECK(j.state == JobState::kAssigned);
+    CHECK(j.board_id == j.spec.labels.branch);  // ran on the board it is pinned to
+    pinned.insert(j.spec.labels.branch);
+  }
+  CHECK(pinned == std::set<std::string>{kBoard, "lab/nucleo-l4r5zi/p2"});
+  f.svc->tick();
+  CHECK(f.store->list_jobs(jf).size() == 2);  // no duplicates while pending
+}
+
+TEST_CASE("health: a passing check makes the board good; a failed output check makes it bad") {
+  HealthFixture h;
+  Fixture& f = *h.f;
+  f.svc->register_agent("lab", boards({"p1"}));
+  const hbs::Job j = h.answer(kBoard, 100.0, true);
+  CHECK(j.state == JobState::kDone);
+  CHECK(f.board(kBoard).health == BoardHealth::kGood);
+  CHECK(f.board(kBoard).last_health_check_ms == f.now.load());
+  CHECK(f.board(kBoard).health_message.find("passed") != std::string::npos);
+  CHECK(f.store->get_result(j.id)->data["health_check"]["passed"] == true);
+  f.svc->tick();
+  CHECK_FALSE(f.svc->poll("lab", std::chrono::milliseconds(0)));  // not due yet
+  f.now += 11'000;                                                // past the 10 s interval
+  h.answer(kBoard, 100.0, false);
+  CHECK(f.board(kBoard).health == BoardHealth::kBad);
+  CHECK(f.board(kBoard).health_message.find("output check failed") != std::string::npos);
+  // Quarantined: no user job, no further check until restored.
+  f.submit();
+  f.now += 11'000;
+  f.svc->heartbeat("lab");
+  CHECK_FALSE(f.next("lab"));
+}
+
+TEST_CASE("health: latency out of band after 3 good checks -> bad") {
+  HealthFixture h;
+  Fixture& f = *h.f;
+  f.svc->register_agent("lab", boards({"p1"}));
+  for (double us : {100.0, 104.0, 98.0}) {  // the first 3 build the history
+    h.answer(kBoard, us, true);
+    CHECK(f.board(kBoard).health == BoardHealth::kGood);
+    f.now += 11'000;
+  }
+  h.answer(kBoard, 108.0, true);  // within 10 % of the median 100
+  CHECK(f.board(kBoard).health == BoardHealth::kGood);
+  f.now += 11'000;
+  const hbs::Job j = h.answer(kBoard, 125.0, true);
+  CHECK(f.board(kBoard).health == BoardHealth::kBad);
+  CHECK(f.board(kBoard).health_message.find("outside") != std::string::npos);
+  CHECK(f.store->get_result(j.id)->data["health_check"]["passed"] == false);
+}
+
+TEST_CASE("health: a job error or infrastructure failure of a check -> bad, not retried") {
+  HealthFixture h;
+  Fixture& f = *h.f;
+  f.svc->register_agent("lab", boards({"p1", "p2"}));
+  f.svc->tick();
+  auto a = f.svc->poll("lab", std::chrono::milliseconds(0));
+  auto b = f.svc->poll("lab", std::chrono::milliseconds(0));
+  REQUIRE(a);
+  REQUIRE(b);
+  f.svc->report_failure("lab", a->job_id, FailureType::kJob, "arena too small");
+  CHECK(f.board(a->board_id).health == BoardHealth::kBad);
+  CHECK(f.board(a->board_id).health_message.find("arena too small") != std::string::npos);
+  const hbs::Job j =
+      f.svc->report_failure("lab", b->job_id, FailureType::kInfrastructure, "probe lost");
+  CHECK(j.state == JobState::kFailed);  // pinned: never retried on another board
+  CHECK(f.board(b->board_id).health == BoardHealth::kBad);
+  CHECK(f.board(b->board_id).health_message.find("probe lost") != std::string::npos);
+}
+
+TEST_CASE("health: maintenance boards are skipped; restore -> unknown and a fresh check") {
+  HealthFixture h;
+  Fixture& f = *h.f;
+  f.svc->register_agent("lab", boards({"p1"}));
+  h.answer(kBoard, 100.0, false);
+  REQUIRE(f.board(kBoard).health == BoardHealth::kBad);
+  f.svc->set_maintenance(kBoard, true);
+  f.now += 11'000;
+  f.svc->heartbeat("lab");
+  CHECK_FALSE(f.next("lab"));
+  f.svc->set_maintenance(kBoard, false);
+  CHECK(f.board(kBoard).health == BoardHealth::kUnknown);
+  h.answer(kBoard, 100.0, true);
+  CHECK(f.board(kBoard).health == BoardHealth::kGood);
+}
+
+TEST_CASE("health: config keys; no model configured -> no health checks") {
+  hbs::daemon::DaemonConfig c;
+  CHECK(c.health_model.empty());
+  hbs::daemon::apply_config_json(
+      nlohmann::json::parse(R"({"health_model": "auto", "health_check_interval_s": 60})"), c);
+  CHECK(c.health_model == "auto");
+  CHECK(c.service.health_check_interval == std::chrono::seconds(60));
+  CHECK_THROWS(hbs::daemon::apply_config_json(nlohmann::json::parse(R"({"health_model": 1})"), c));
+  Fixture f;  // no health_model
+  f.svc->register_agent("lab", boards({"p1"}));
+  f.svc->tick();
+  hbs::JobFilter jf;
+  jf.repo = hbs::daemon::kHealthRepo;
+  CHECK(f.store->list_jobs(jf).empty());
+  CHECK(f.board(kBoard).health == BoardHealth::kUnknown);
 }

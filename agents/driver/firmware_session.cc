@@ -1,0 +1,175 @@
+// firmware_session.cc: see firmware_session.h.
+#include "driver/firmware_session.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "driver/board_session.h"
+#include "driver/driver_error.h"
+#include "driver/elf_symbols.h"
+
+namespace hb::driver {
+namespace {
+
+std::string hex32(uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%08llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+std::string range(uint64_t start, uint64_t len) {
+  return "[" + hex32(start) + ", " + hex32(start + len) + ")";
+}
+
+}  // namespace
+
+std::vector<std::string> firmware_fit_problems(const DeviceProfile& p, const ElfImage& image) {
+  const MemoryRegion regions[] = {p.flash, p.ram, p.model_partition};
+  auto inside = [&](uint64_t a, uint64_t n) {
+    for (const MemoryRegion& r : regions)
+      if (r.size && r.contains(a, n)) return true;
+    return false;
+  };
+  const std::string where = "flash " + range(p.flash.start, p.flash.size) + ", RAM " +
+                            range(p.ram.start, p.ram.size) + " or model partition " +
+                            range(p.model_partition.start, p.model_partition.size);
+  std::vector<std::string> out;
+  if (image.segments().empty()) out.push_back("the ELF has no loadable segment");
+  for (size_t i = 0; i < image.segments().size(); ++i) {
+    const ElfSegment& s = image.segments()[i];
+    // The bytes go to the load address; the code runs at the virtual one
+    // (.data is copied there, .bss zeroed up to mem_size).
+    if (!inside(s.load_addr, s.data.size()))
+      out.push_back("segment " + std::to_string(i) + " loads " + std::to_string(s.data.size()) +
+                    " bytes at " + range(s.load_addr, s.data.size()) + ", outside " + p.id + "'s " +
+                    where);
+    else if (!inside(s.virt_addr, s.mem_size))
+      out.push_back("segment " + std::to_string(i) + " occupies " + range(s.virt_addr, s.mem_size) +
+                    " at run time (" + std::to_string(s.mem_size) + " bytes with .bss), outside " +
+                    p.id + "'s " + where);
+  }
+  if (!image.segments().empty() && !image.read_u32(p.flash.start))
+    out.push_back("no vector table at " + p.id + "'s flash start " + hex32(p.flash.start));
+  return out;
+}
+
+std::optional<size_t> mlperf_input_bytes(std::string_view tag) {
+  if (tag == "kws01") return 490;    // 49x10 int8 MFCC features
+  if (tag == "vww01") return 27648;  // 96x96x3 uint8 RGB
+  if (tag == "ic01") return 3072;    // 32x32x3 uint8 RGB
+  if (tag == "ad01") return 2560;    // 640 float32 (5 frames x 128 mel bins)
+  return std::nullopt;
+}
+
+std::vector<uint8_t> mlperf_default_input(std::string_view tag) {
+  const auto n = mlperf_input_bytes(tag);
+  if (!n) return {};
+  if (tag != "ad01") return lcg_bytes(*n, 1);
+  const std::vector<uint8_t> b = lcg_bytes(*n / 4, 1);
+  std::vector<uint8_t> out(*n);
+  for (size_t i = 0; i < b.size(); ++i) {
+    const float f = (static_cast<int>(b[i]) - 128) / 128.0f;
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    for (int k = 0; k < 4; ++k) out[4 * i + k] = static_cast<uint8_t>(u >> (8 * k));
+  }
+  return out;
+}
+
+FirmwareSession::FirmwareSession(DeviceProfile profile, std::span<const uint8_t> elf_bytes,
+                                 FirmwareSessionOptions opts)
+    : profile_(std::move(profile)), opts_(std::move(opts)) {
+  if (!profile_.emulated || !profile_.qemu) {
+    throw DriverError::BadProfile(profile_.id +
+                                  " is a real board: firmware sessions drive emulated boards only");
+  }
+  image_ = ElfImage::parse(elf_bytes, "firmware");
+  const auto problems = firmware_fit_problems(profile_, image_);
+  if (!problems.empty()) {
+    std::string m = "the firmware does not fit " + profile_.id + ": ";
+    for (size_t i = 0; i < problems.size(); ++i) m += (i ? "; " : "") + problems[i];
+    throw DriverError::BadImage(m);
+  }
+  try {
+    const ElfSymbols syms = ElfSymbols::parse(elf_bytes, "firmware");
+    auto b = syms.find("hb_mark_begin"), e = syms.find("hb_mark_end");
+    if (b && e) {
+      mark_begin_ = b->value & ~1u;
+      mark_end_ = e->value & ~1u;
+    }
+  } catch (const DriverError&) {
+    // A stripped or odd symbol table costs the instruction count, not the job.
+  }
+}
+
+FirmwareSession::~FirmwareSession() { stop(); }
+
+void FirmwareSession::stop() {
+  client_.reset();
+  board_.reset();
+  if (!icount_out_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(icount_out_, ec);
+    icount_out_.clear();
+  }
+}
+
+MlperfClient& FirmwareSession::client() {
+  if (!client_) throw DriverError::ProtocolError("firmware session: not booted");
+  return *client_;
+}
+
+QemuBoard& FirmwareSession::board() {
+  if (!board_) throw DriverError::ProtocolError("firmware session: not booted");
+  return *board_;
+}
+
+DutBoot FirmwareSession::boot() {
+  stop();
+  const auto t0 = Clock::now();
+  QemuOptions q;
+  q.qemu_binary = opts_.qemu_binary;
+  q.start_timeout = opts_.boot_timeout;
+  q.extra_args = opts_.extra_qemu_args;
+  if (counts_instructions()) {
+    char tmpl[] = "/tmp/hb_icount_XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    if (fd < 0) throw DriverError::Io("cannot create the plugin's output file in /tmp");
+    ::close(fd);
+    icount_out_ = tmpl;
+    q.plugin = QemuPlugin{opts_.icount_plugin,
+                          {{"begin", hex32(*mark_begin_)},
+                           {"end", hex32(*mark_end_)},
+                           {"out", icount_out_.string()}}};
+  }
+  board_ = std::make_unique<QemuBoard>(profile_, q);
+  board_->gdb().load_elf(image_, profile_.flash.start, GdbStart::kVectorTable, true);
+  MlperfOptions mo;
+  mo.command_timeout = opts_.command_timeout;
+  client_ = std::make_unique<MlperfClient>(board_->serial(), mo);
+  board_->gdb().cont();
+  const auto left =
+      opts_.boot_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  DutBoot b = client_->wait_boot(std::max(left, std::chrono::milliseconds(1000)));
+  boot_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
+  return b;
+}
+
+std::vector<uint64_t> FirmwareSession::icount_regions() const {
+  std::vector<uint64_t> out;
+  if (icount_out_.empty()) return out;
+  std::ifstream f(icount_out_);
+  std::string line;
+  while (std::getline(f, line)) {
+    unsigned region = 0;
+    unsigned long long insns = 0;
+    if (std::sscanf(line.c_str(), "hb_icount region=%u insns=%llu", &region, &insns) == 2)
+      out.push_back(insns);
+  }
+  return out;
+}
+
+}  // namespace hb::driver
