@@ -40,6 +40,30 @@ namespace {
 
 constexpr const char* kEmulatedMethod = "emulated: instruction count, no pipeline/cache model";
 
+// The result's energy block: an estimate from the profile's power model and
+// the measured time per inference (us), named by `time_basis`; or why there
+// is none. A malformed power block costs the estimate, not the job.
+json energy_json(const BoardEnvironment& env, const drv::DeviceProfile& profile,
+                 double us_per_inference, const char* time_basis) {
+  std::optional<drv::PowerModel> power;
+  try {
+    if (!env.profile_path.empty()) power = drv::load_power_model(env.profile_path);
+  } catch (const drv::DriverError&) {
+    power.reset();
+  }
+  if (!power || us_per_inference <= 0) {
+    return {{"method", "none"},
+            {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
+  }
+  const drv::EnergyEstimate e =
+      drv::estimate_energy(*power, profile.clock_hz, us_per_inference / 1e6);
+  return {{"uj_per_inference", e.energy_uj},
+          {"power_mw", e.power_mw},
+          {"method", e.method},
+          {"source", e.source},
+          {"time_basis", time_basis}};
+}
+
 std::string fmt(double v, int prec) {
   char b[64];
   std::snprintf(b, sizeof b, "%.*f", prec, v);
@@ -247,24 +271,8 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
     lat["instruction_time_us"] = ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
   }
 
-  json energy;
-  std::optional<drv::PowerModel> power;
-  try {
-    if (!env.profile_path.empty()) power = drv::load_power_model(env.profile_path);
-  } catch (const drv::DriverError&) {
-    power.reset();
-  }
-  if (power && mean > 0) {
-    const drv::EnergyEstimate e = drv::estimate_energy(*power, profile.clock_hz, mean / 1e6);
-    energy = {{"uj_per_inference", e.energy_uj},
-              {"power_mw", e.power_mw},
-              {"method", e.method},
-              {"source", e.source},
-              {"time_basis", "DUT timestamps per inference (emulated time)"}};
-  } else {
-    energy = {{"method", "none"},
-              {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
-  }
+  const json energy =
+      energy_json(env, profile, mean, "DUT timestamps per inference (emulated time)");
 
   json r;
   r["latency"] = lat;
@@ -559,24 +567,7 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
     mem["bss"] = fw_sizes->bss;
   }
 
-  json energy;
-  std::optional<drv::PowerModel> power;
-  try {
-    if (!env.profile_path.empty()) power = drv::load_power_model(env.profile_path);
-  } catch (const drv::DriverError&) {
-    power.reset();  // a malformed power block costs the estimate, not the job
-  }
-  if (power && mean_us > 0) {
-    const drv::EnergyEstimate e = drv::estimate_energy(*power, profile.clock_hz, mean_us / 1e6);
-    energy = {{"uj_per_inference", e.energy_uj},
-              {"power_mw", e.power_mw},
-              {"method", e.method},
-              {"source", e.source},
-              {"time_basis", "SysTick time per inference (emulated)"}};
-  } else {
-    energy = {{"method", "none"},
-              {"reason", power ? "no time measured" : std::string(drv::kNoPowerModel)}};
-  }
+  const json energy = energy_json(env, profile, mean_us, "SysTick time per inference (emulated)");
 
   size_t mismatches = 0;
   bool pass = outputs.size() == expected.size();
