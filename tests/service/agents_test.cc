@@ -119,11 +119,8 @@ TEST_CASE("service agents: shared queue, agent killed mid-job, daemon killed and
     for (const auto& x : vb["boards"]) {
       if (x["id"] == victim_board) CHECK(x["state"] == "offline");
     }
-    // A replacement host for part 3. Under a NEW id on purpose: the daemon
-    // still holds the killed agent's long poll and would hand it the next
-    // job, which then stays "assigned" to a re-registered agent of the same
-    // id that never saw it (reported to the lead; see the suite's report).
-    victim.id += "-2";
+    // The killed agent restarts under the same id: the daemon still holds
+    // its dead long poll, which must not be handed the next job (part 3).
     start_agent(victim, d, agent_token);
     wait_boards(api, 2);
   }

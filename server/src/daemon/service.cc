@@ -566,9 +566,12 @@ std::vector<Board> Service::register_agent(const std::string& agent_id,
   for (const Board& b : store_.list_boards())
     if (b.agent_id == agent_id && !ids.count(b.id) && b.state != BoardState::kOffline)
       store_.set_board_state(b.id, BoardState::kOffline, 0);
+  // A new session: long polls of the previous process (whose connections the
+  // server may not yet know to be dead) must not take this one's assignments.
   Agent& a = agents_[agent_id];
-  a = Agent{};
+  a = Agent{.session = a.session + 1};
   a.last_seen_ms = now;
+  poll_cv_.notify_all();
   pending_.erase(agent_id);
   agent_log()->info("agent {} registered {} board(s)", agent_id, out.size());
   kicked_ = true;
@@ -588,9 +591,10 @@ std::optional<api::AgentAssignment> Service::poll(const std::string& agent_id,
                                                   std::chrono::milliseconds wait) {
   std::unique_lock<std::mutex> l(mu_);
   touch_agent(agent_id, clock_());
+  const uint64_t session = agents_[agent_id].session;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
-    if (shutting_down_) return std::nullopt;
+    if (shutting_down_ || agents_[agent_id].session != session) return std::nullopt;
     auto& q = pending_[agent_id];
     while (!q.empty()) {
       api::AgentAssignment a = std::move(q.front());
@@ -604,7 +608,8 @@ std::optional<api::AgentAssignment> Service::poll(const std::string& agent_id,
     }
     if (poll_cv_.wait_until(l, deadline) == std::cv_status::timeout) {
       // One last look: an assignment may have raced the deadline.
-      if (!pending_[agent_id].empty() && !shutting_down_) continue;
+      if (!pending_[agent_id].empty() && !shutting_down_ && agents_[agent_id].session == session)
+        continue;
       touch_agent(agent_id, clock_());
       return std::nullopt;
     }

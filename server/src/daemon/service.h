@@ -111,6 +111,7 @@ class Service : public api::JobService {
     int64_t last_seen_ms = 0;
     int64_t offline_since_ms = 0;  // 0 = online
     bool requeued = false;         // its in-flight jobs were handed back
+    uint64_t session = 0;          // bumped by each registration
   };
 
   // REQUIRES: mu_ held (for all below).

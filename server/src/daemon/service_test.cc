@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "api/api_error.h"
 #include "daemon/daemon.h"
@@ -174,6 +175,24 @@ TEST_CASE("service: a silent agent goes offline; its jobs are requeued after the
   f.svc->heartbeat(lost_agent);
   CHECK_THROWS_AS(f.svc->report_result(lost_agent, id, {}), ApiError);
   CHECK(f.board(got->board_id).state == BoardState::kIdle);
+}
+
+TEST_CASE("service: a restarted agent's assignments never go to its old process's long poll") {
+  Fixture f;
+  f.svc->register_agent("lab", boards({"p1"}));
+  // The old process's long poll: its connection is dead but the server cannot know.
+  std::optional<hbs::api::AgentAssignment> old_got;
+  std::thread old_poll([&] { old_got = f.svc->poll("lab", std::chrono::seconds(5)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  f.svc->register_agent("lab", boards({"p1"}));  // the new process
+  const int64_t id = f.submit();
+  f.svc->tick();  // assigns: the old poll, were it still waiting, would take the job now
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto got = f.svc->poll("lab", std::chrono::milliseconds(0));
+  old_poll.join();
+  CHECK_FALSE(old_got);  // released by the new registration, without a job
+  REQUIRE(got);
+  CHECK(got->job_id == id);
 }
 
 TEST_CASE("service: job timeout fails the job and tells the agent") {
