@@ -124,6 +124,7 @@ std::unique_ptr<hb::agent::Agent> start_local_agent(const hbs::daemon::DaemonCon
 
 int serve(const std::vector<std::string>& args) {
   hbs::daemon::DaemonConfig cfg;
+  cfg.health_model = "auto";  // board health checks on unless the config says ""
   std::string config_file;
   bool no_local_agent = false;
   std::vector<std::pair<std::string, std::string>> overrides;

@@ -1,6 +1,7 @@
 // daemon/daemon.cc: see daemon.h.
 #include "daemon/daemon.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -112,10 +113,14 @@ void apply_config_json(const json& j, DaemonConfig& c) {
 
 std::string default_health_model() {
   namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const char* shared = std::getenv("HB_SHARED_DIR"); shared && *shared) {
+    const fs::path p = fs::path(shared) / "models" / "ad01_int8.tflite";
+    if (fs::is_regular_file(p, ec)) return p.string();
+  }
   // server/src/daemon/daemon.cc -> the repository root.
   const fs::path repo = fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
   const fs::path p = repo.parent_path() / "shared" / "models" / "ad01_int8.tflite";
-  std::error_code ec;
   return repo.is_absolute() && fs::is_regular_file(p, ec) ? p.string() : "";
 }
 

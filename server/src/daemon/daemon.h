@@ -28,9 +28,10 @@ namespace hbs::daemon {
 //    "local_firmware": "build/firmware", "local_profiles": "device-profiles",
 //    "health_model": "auto", "health_check_interval_s": 3600}
 // health_model: the golden .tflite of board health checks (service.h); "auto"
-// = <repo>/../shared/models/ad01_int8.tflite if it exists; "" = checks off.
-// The struct's default is "" so that tests building a Daemon see only their
-// own jobs; hilbenchd_main.cc is meant to set "auto" before the config file.
+// = $HB_SHARED_DIR/models/ad01_int8.tflite or <repo>/../shared/models/... if
+// it exists; "" = checks off. The struct's default is "" so that tests
+// building a Daemon see only their own jobs; hilbenchd sets "auto" before
+// reading the config file, so health checks are on by default.
 struct DaemonConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 = any
   std::string db = "hilbench.db";
@@ -51,8 +52,9 @@ struct DaemonConfig {
   std::string health_model;    // see above; resolved into service.health_model
 };
 
-// The "auto" health model: <repo>/../shared/models/ad01_int8.tflite (repo
-// located from this source file's path), or "" if it does not exist.
+// The "auto" health model: $HB_SHARED_DIR/models/ad01_int8.tflite, else
+// <repo>/../shared/models/ad01_int8.tflite (repo located from this source
+// file's path), or "" if neither exists.
 std::string default_health_model();
 
 // Applies the keys of `j` over `cfg`. Throws std::runtime_error naming an

@@ -12,6 +12,7 @@
 
 #include "api/api_error.h"
 #include "api/json_mapping.h"
+#include "hbc/error.h"
 #include "hbs/scheduler.h"
 
 namespace hbs::daemon {
@@ -72,14 +73,31 @@ void Service::start() {
     std::ifstream f(opts_.health_model, std::ios::binary);
     std::ostringstream bytes;
     bytes << f.rdbuf();
+    // Inspected like an upload, so that the model is a complete record
+    // (users may upload the same file: it is then already stored).
+    nlohmann::json inspection;
+    std::string why;
     if (!f || bytes.str().empty()) {
-      sched_log()->warn("board health checks off: cannot read health_model {}", opts_.health_model);
+      why = "cannot read it";
+    } else {
+      try {
+        const std::string& b = bytes.str();
+        const hbc::Model model = hbc::read_tflite(std::vector<uint8_t>(b.begin(), b.end()));
+        const hbc::InspectReport report = hbc::inspect_model(model, {});
+        if (!report.unsupported.empty()) why = "it has unsupported operators";
+        inspection = api::inspection_json(report);
+      } catch (const hbc::CompileError& e) {
+        why = e.what();
+      }
+    }
+    if (!why.empty()) {
+      sched_log()->warn("board health checks off: health_model {}: {}", opts_.health_model, why);
     } else {
       ModelRecord m;
       m.id = artifacts_.put(bytes.str());
       m.name = std::filesystem::path(opts_.health_model).filename().string();
       m.size = static_cast<int64_t>(bytes.str().size());
-      m.inspection = nlohmann::json::object();
+      m.inspection = inspection;
       m.created_ms = now;
       if (!store_.get_model(m.id)) store_.put_model(m);
       health_model_id_ = m.id;
