@@ -93,3 +93,14 @@ if stale .venv/.hb-bootstrap-stamp "$reqs"; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs"
   touch .venv/.hb-bootstrap-stamp
 fi
+
+# --- web dashboard (web/build.mjs) -----------------------------------------------------
+# web/dist, what `hilbenchd --web web/dist` serves: web/src plus Chart.js from
+# web/node_modules. Rebuilt only when a source, the build script or the lock
+# file is newer than its stamp.
+mapfile -t web_srcs < <(find web/src -type f 2>/dev/null)
+if [ ${#web_srcs[@]} -gt 0 ] &&
+  stale web/dist/.hb-build-stamp web/build.mjs web/package-lock.json "${web_srcs[@]}"; then
+  say "building the dashboard in web/dist"
+  node web/build.mjs >/dev/null
+fi

@@ -33,7 +33,7 @@ log=$state/hilbenchd.log
 # any free port: it logs the port it got.
 token=$(build/hilbenchd token create demo --role user --db "$state/hilbench.db")
 build/hilbenchd serve --listen 127.0.0.1:0 --db "$state/hilbench.db" \
-  --artifacts "$state/artifacts" --web web >"$log" 2>&1 &
+  --artifacts "$state/artifacts" --web web/dist >"$log" 2>&1 &
 pid=$!
 stop_daemon() {
   if kill -0 "$pid" 2>/dev/null; then

@@ -35,8 +35,8 @@ export async function jobsPage(ctx) {
     h('label', {}, 'branch ', h('input', { name: 'branch', value: q.branch, size: 12, onchange: change('branch') })),
     FILTERS.some((k) => q[k]) ? h('a', { href: '#/jobs', class: 'clear' }, 'clear filters') : null,
   );
-  const queueBox = h('div');
-  const listBox = h('div');
+  const queueBox = h('div', { id: 'queue' });
+  const listBox = h('div', { id: 'job-list' });
   const updated = h('span', { class: 'muted small' });
   ctx.view.replaceChildren(
     h('h1', {}, 'Jobs ', updated),
@@ -77,7 +77,12 @@ function columns(map, byJob) {
     { label: 'board', cell: (j) => j.board_id || h('span', { class: 'muted' }, j.board.profile || selector(j.board)) },
     {
       label: 'branch / commit',
-      cell: (j) => (j.labels.branch || j.labels.commit ? `${j.labels.branch || '—'} ${shortSha(j.labels.commit)}` : '—'),
+      cell: (j) =>
+        j.labels.repo === 'hilbench-health'
+          ? badge('health check', 'health', 'a board health check: the golden model run by the daemon')
+          : j.labels.branch || j.labels.commit
+            ? `${j.labels.branch || '—'} ${shortSha(j.labels.commit)}`
+            : '—',
     },
     { label: 'runs', num: true, cell: (j) => `${j.runs} × ${j.windows}` },
     {

@@ -1,7 +1,7 @@
 // Trends: one metric of one model on one board profile over commits or time,
 // with the active baseline drawn as a horizontal line and the results that a
 // CI gate judged a regression marked. All choices are in the URL:
-// #/trends?model=<id>&board=<profile id or board id>&metric=latency_us&x=commit|time
+// #/trends?model=<id>&board=<profile id or board id>&metric=latency_us&x=commit|time&branch=main
 //
 // Baselines and gates come from GET /api/v1/baselines and /api/v1/gates;
 // a daemon without them (404) shows "no baseline".
@@ -15,6 +15,7 @@ export async function trendsPage(ctx) {
     board: ctx.query.get('board') || '',
     metric: METRICS[ctx.query.get('metric')] ? ctx.query.get('metric') : 'latency_us',
     x: ctx.query.get('x') === 'time' ? 'time' : 'commit',
+    branch: ctx.query.get('branch') || '',
   };
   const [{ list: modelList, map }, { boards }] = await Promise.all([models(), api('boards')]);
   const m = METRICS[q.metric];
@@ -36,6 +37,7 @@ export async function trendsPage(ctx) {
     select('board', 'board', profiles.map((p) => [p, p]).concat(q.board && !profiles.includes(q.board) ? [[q.board, q.board]] : []), true),
     select('metric', 'metric', Object.entries(METRICS).map(([k, v]) => [k, `${v.label} (${v.unit})`])),
     select('x', 'over', [['commit', 'commits'], ['time', 'time']]),
+    h('label', {}, 'branch ', h('input', { name: 'branch', value: q.branch, size: 12, placeholder: 'all', onchange: change('branch') })),
   );
   ctx.view.replaceChildren(h('h1', {}, 'Trends'), form);
   if (!q.model || !q.board) {
@@ -47,6 +49,7 @@ export async function trendsPage(ctx) {
   const profile = byBoardId ? all.find((r) => r.board_id === q.board)?.profile_id || q.board.split('/')[1] : q.board;
   const points = all
     .filter((r) => (byBoardId ? r.board_id === q.board : r.profile_id === q.board))
+    .filter((r) => !q.branch || r.branch === q.branch)
     .map((r) => ({ r, v: m.get(r.data) }))
     .filter((p) => typeof p.v === 'number')
     .sort((a, b) => a.r.created_ms - b.r.created_ms);
@@ -160,7 +163,7 @@ export async function trendsPage(ctx) {
           min: q.x === 'commit' ? -0.3 : undefined,
           max: q.x === 'commit' ? points.length - 0.7 : undefined,
         },
-        y: { title: { display: true, text: `${m.label} (${m.unit})` }, ticks: { callback: (v) => m.fmt(v) } },
+        y: { title: { display: true, text: m.label }, ticks: { callback: (v) => m.fmt(v) } },
       },
       onClick: (_e, els) => {
         const el = els.find((x) => x.datasetIndex === 0);
