@@ -180,8 +180,12 @@ test('jobs page: submitted jobs appear, queue, run and finish without a reload',
   ids.a2 = await submit(ids.ad01, 'mps3-an547', { branch: 'main', commit: 'aaaa0001' });
   ids.a3 = await submit(ids.ad01, 'mps2-an386', { branch: 'main', commit: 'bbbb0002' });
 
-  await page.locator(`#queue tr[data-job="${ids.a3}"]`).waitFor({ timeout: 20000 });
-  const queuedState = await page.locator(`#queue tr[data-job="${ids.a3}"]`).getAttribute('data-state');
+  // Read in one step: the next poll may move the row out of the queue.
+  const queuedState = await (
+    await page.waitForFunction((id) => document.querySelector(`#queue tr[data-job="${id}"]`)?.dataset.state, ids.a3, {
+      timeout: 20000,
+    })
+  ).jsonValue();
   assert.ok(['queued', 'assigned', 'flashing', 'running'].includes(queuedState), `queue row state ${queuedState}`);
   await shot('jobs-queue');
 
