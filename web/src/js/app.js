@@ -57,6 +57,7 @@ async function route() {
         let again = true;
         try {
           again = (await fn()) !== false;
+          if (ctx.alive) ctx.view.querySelector('.error-box')?.remove(); // recovered
         } catch (e) {
           showError(ctx, e);
         }

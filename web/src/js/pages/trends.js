@@ -17,6 +17,14 @@ export async function trendsPage(ctx) {
     x: ctx.query.get('x') === 'time' ? 'time' : 'commit',
     branch: ctx.query.get('branch') || '',
   };
+  if (!q.model) {
+    // Landing on #/trends: start from the newest result's model and board.
+    const latest = (await api('results?limit=1')).results[0];
+    if (latest) {
+      location.replace(hashFor('trends', { ...q, model: latest.model_id, board: latest.profile_id }));
+      return;
+    }
+  }
   const [{ list: modelList, map }, { boards }] = await Promise.all([models(), api('boards')]);
   const m = METRICS[q.metric];
 
