@@ -227,27 +227,17 @@ TEST_CASE("service: stop hands in-flight work back to the queue") {
 
 namespace {
 
-// A stand-in golden model: the service only stores and ships its bytes.
-std::string write_fake_model() {
-  char tmpl[] = "/tmp/hbs_health_model.XXXXXX";
-  const int fd = mkstemp(tmpl);
-  REQUIRE(fd >= 0);
-  REQUIRE(write(fd, "TFL3-fake", 9) == 9);
-  close(fd);
-  return tmpl;
-}
+// A small real model as the golden one: the service inspects it at start
+// (a model it cannot run would turn the checks off) and ships its bytes.
+const std::string kHealthModel =
+    std::string(HB_SOURCE_DIR) + "/tests/fuzz/corpus/model_reader/fc_nobias.tflite";
 
 struct HealthFixture {
-  std::string model = write_fake_model();
   std::unique_ptr<Fixture> f;
   explicit HealthFixture(hbs::daemon::ServiceOptions o = {}) {
-    o.health_model = model;
+    o.health_model = kHealthModel;
     o.health_check_interval = std::chrono::seconds(10);
     f = std::make_unique<Fixture>(o);
-  }
-  ~HealthFixture() {
-    f.reset();
-    std::filesystem::remove(model);
   }
   // Ticks, expects a health check for `board`, answers it.
   hbs::Job answer(const std::string& board, double median_us, bool passed) {
@@ -380,4 +370,22 @@ TEST_CASE("health: config keys; no model configured -> no health checks") {
   jf.repo = hbs::daemon::kHealthRepo;
   CHECK(f.store->list_jobs(jf).empty());
   CHECK(f.board(kBoard).health == BoardHealth::kUnknown);
+}
+
+TEST_CASE("health: a golden model the compiler refuses turns the checks off") {
+  char tmpl[] = "/tmp/hbs_health_model.XXXXXX";
+  const int fd = mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, "TFL3-not-a-model", 16) == 16);
+  close(fd);
+  hbs::daemon::ServiceOptions o;
+  o.health_model = tmpl;
+  Fixture f(o);
+  std::filesystem::remove(tmpl);
+  f.svc->register_agent("lab", boards({"p1"}));
+  f.svc->tick();
+  hbs::JobFilter jf;
+  jf.repo = hbs::daemon::kHealthRepo;
+  CHECK(f.store->list_jobs(jf).empty());
+  CHECK(f.store->list_models(10, 0).size() == 1);  // only the fixture's: nothing for it
 }
