@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "baseline_cmd.h"
 #include "board_cmd.h"
+#include "gate_cmd.h"
 #include "hb/runtime.h"
 #include "model_cmd.h"
 #include "service_cmd.h"
@@ -22,12 +24,20 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "board") {
     return hb_cli::board_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
   }
+  if (!args.empty() && args[0] == "gate") {
+    return hb_cli::gate_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  }
+  if (!args.empty() && args[0] == "baseline") {
+    return hb_cli::baseline_main({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  }
   if (!args.empty() && hb_cli::is_service_command(args[0])) {
     return hb_cli::service_main(args[0], {args.begin() + 1, args.end()}, std::cout, std::cerr);
   }
-  std::cerr << "usage: hilbench model inspect|compile|run ...   (hilbench model for details)\n"
-               "       hilbench board list|run ...              (hilbench board for details)\n"
-               "       hilbench submit|jobs|result|boards|cancel ...  (a hilbenchd service;\n"
-               "                                                 hilbench submit --help)\n";
+  std::cerr
+      << "usage: hilbench model inspect|compile|run ...   (hilbench model for details)\n"
+         "       hilbench board list|run ...              (hilbench board for details)\n"
+         "       hilbench submit|jobs|result|boards|cancel ...  (a hilbenchd service;\n"
+         "                                                 hilbench submit --help)\n"
+         "       hilbench gate ... | baseline show|set ...  (the CI gate; hilbench gate --help)\n";
   return hb_cli::kExitUsage;
 }

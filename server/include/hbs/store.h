@@ -48,6 +48,69 @@ struct Counts {
   std::map<std::string, int64_t> boards_by_health;  // "good" -> n
 };
 
+// --- CI gate: baselines and gate verdicts (cli/gate_cmd.h, schemas/api/baseline*.json) ---
+//
+// A baseline row is one accepted figure: the value of one metric
+// ("latency_us", "instructions", "arena_bytes", "ram_bytes", "flash_bytes",
+// "energy_uj"; hbs/result_metrics.h) measured by one job, for a model and a
+// board type (profile), optionally for one physical board. Its key is
+// (model_key, profile, board_id or "" for the board type, metric); accepting
+// a new row for a key deactivates the older rows of that key, which stay as
+// history. `model_key` is the model's stable name (the file name, or the name
+// in .hilbench.yml), since a changed model has a new sha256 `model_id`.
+struct Baseline {
+  int64_t id = 0;
+  std::string model_key;  // stable name: what a gate looks baselines up by
+  std::string model_id;   // sha256 of the model (or firmware) the job ran
+  std::string profile;    // device profile id (board type)
+  std::string board_id;   // "" = the whole board type
+  std::string metric;     // see hbs/result_metrics.h
+  double value = 0;       // the metric's unit (us, instructions, bytes, uJ)
+  int64_t job_id = 0;     // the accepted job (its result holds the raw samples)
+  std::string branch, commit, reason;
+  int64_t created_ms = 0;
+  bool active = true;  // false once a newer row for the same key was accepted
+};
+
+struct BaselineFilter {
+  std::string model;    // matches model_key or model_id; "" = any
+  std::string profile;  // "" = any
+  std::string metric;   // "" = any
+  bool active_only = false;
+  int32_t limit = 500;  // newest first
+};
+
+// One metric of a gate verdict. baseline/delta/threshold are absent when no
+// baseline exists for the metric.
+struct GateMetric {
+  std::string metric;
+  std::optional<double> baseline;
+  double candidate = 0;
+  std::optional<double> delta;      // candidate - baseline, in the metric's unit
+  std::optional<double> threshold;  // the largest delta that still passes
+  std::string verdict;              // "pass", "regression", "no_baseline"
+  std::string detail;               // statistics for noisy boards, or ""
+};
+
+// A verdict the CLI reached (POST /api/v1/gates); the service only records it.
+struct GateRecord {
+  int64_t id = 0;
+  int64_t job_id = 0;           // the candidate's job
+  int64_t baseline_job_id = 0;  // 0 = no baseline
+  std::string model_key, model_id, profile;
+  std::string verdict;  // "pass", "regression", "error"
+  std::string branch, commit;
+  std::vector<GateMetric> metrics;
+  int64_t created_ms = 0;
+};
+
+struct GateFilter {
+  std::string model;    // matches model_key or model_id; "" = any
+  std::string profile;  // "" = any
+  std::string branch;   // "" = any
+  int32_t limit = 100;  // newest first
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -91,6 +154,16 @@ class Store {
   virtual std::optional<std::string> token_role(const std::string& plaintext) = 0;
 
   virtual Counts counts() = 0;
+
+  // CI gate. add_baselines inserts every row (id, created_ms = now, active)
+  // and deactivates the older active rows with the same key, all in one
+  // transaction; it returns the rows as stored.
+  virtual std::vector<Baseline> add_baselines(const std::vector<Baseline>& rows,
+                                              int64_t now_ms) = 0;
+  virtual std::vector<Baseline> list_baselines(const BaselineFilter& f) = 0;
+  // Inserts the gate and its metrics in one transaction; returns it with id.
+  virtual GateRecord add_gate(const GateRecord& g, int64_t now_ms) = 0;
+  virtual std::vector<GateRecord> list_gates(const GateFilter& f) = 0;
 };
 
 // Opens (creating and migrating as needed) the SQLite store at `path`.

@@ -104,6 +104,7 @@ struct Result {
 struct JobFilter {
   std::optional<JobState> state;
   std::string model_id, board_id, branch, commit, repo;
+  std::string profile;               // device profile id (results: the board's; jobs: the selector's)
   int32_t limit = 50, offset = 0;    // paging, newest first
 };
 

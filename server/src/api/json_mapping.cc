@@ -123,6 +123,46 @@ json to_json(const Result& r) {
           {"created_ms", r.created_ms}};
 }
 
+json to_json(const Baseline& b) {
+  return {{"id", b.id},
+          {"model_id", b.model_id},
+          {"model_key", b.model_key},
+          {"profile", b.profile},
+          {"board_id", b.board_id.empty() ? json(nullptr) : json(b.board_id)},
+          {"metric", b.metric},
+          {"value", b.value},
+          {"job_id", b.job_id},
+          {"branch", b.branch},
+          {"commit", b.commit},
+          {"reason", b.reason},
+          {"created_at_ms", b.created_ms},
+          {"active", b.active}};
+}
+
+json to_json(const GateRecord& g) {
+  auto num = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+  json metrics = json::array();
+  for (const GateMetric& m : g.metrics)
+    metrics.push_back({{"metric", m.metric},
+                       {"baseline", num(m.baseline)},
+                       {"candidate", m.candidate},
+                       {"delta", num(m.delta)},
+                       {"threshold", num(m.threshold)},
+                       {"verdict", m.verdict},
+                       {"detail", m.detail}});
+  return {{"id", g.id},
+          {"job_id", g.job_id},
+          {"baseline_job_id", g.baseline_job_id ? json(g.baseline_job_id) : json(nullptr)},
+          {"model_id", g.model_id},
+          {"model_key", g.model_key},
+          {"profile", g.profile},
+          {"verdict", g.verdict},
+          {"branch", g.branch},
+          {"commit", g.commit},
+          {"created_at_ms", g.created_ms},
+          {"metrics", metrics}};
+}
+
 json inspection_json(const hbc::InspectReport& r) {
   auto op_json = [](const hbc::OpReport& o) {
     json j = {{"index", o.index},     {"op", o.op},     {"inputs", o.inputs},

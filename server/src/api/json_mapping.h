@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hbc/compile.h"
+#include "hbs/store.h"
 #include "hbs/types.h"
 
 namespace hbs::api {
@@ -18,6 +19,8 @@ nlohmann::json to_json(const Board& b);        // board.schema.json
 nlohmann::json to_json(const ModelRecord& m);  // model.schema.json
 nlohmann::json to_json(const Result& r);       // result-record.schema.json
 nlohmann::json to_json(const BoardSelector& s);
+nlohmann::json to_json(const Baseline& b);    // baseline.schema.json
+nlohmann::json to_json(const GateRecord& g);  // gate.schema.json
 
 // The compiler's inspection as stored in ModelRecord::inspection.
 nlohmann::json inspection_json(const hbc::InspectReport& r);

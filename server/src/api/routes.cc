@@ -11,6 +11,7 @@
 
 #include "api/json_mapping.h"
 #include "api/multipart.h"
+#include "api/routes_baselines.h"
 #include "hbc/compile.h"
 #include "hbc/error.h"
 #include "hbc/model.h"
@@ -316,6 +317,7 @@ struct Api::Impl {
     f.branch = query_str(r, "branch");
     f.commit = query_str(r, "commit");
     f.repo = query_str(r, "repo");
+    f.profile = query_str(r, "profile");
     f.limit = query_int(r, "limit", 50, 1, 500);
     f.offset = query_int(r, "offset", 0, 0, 1 << 30);
     return f;
@@ -482,6 +484,16 @@ struct Api::Impl {
       return HttpResponse::json(200,
                                 {{"a", to_json(*ra)}, {"b", to_json(*rb)}, {"metrics", metrics}});
     });
+
+    // --- CI gate: baselines and verdicts (routes_baselines.cc) ---
+    add("GET", "/baselines", Access::kRead,
+        [this](HttpRequest& r) { return gate_routes::list_baselines(store, r); });
+    add("POST", "/baselines", Access::kUser,
+        [this](HttpRequest& r) { return gate_routes::post_baselines(store, r, now_ms()); });
+    add("GET", "/gates", Access::kRead,
+        [this](HttpRequest& r) { return gate_routes::list_gates(store, r); });
+    add("POST", "/gates", Access::kUser,
+        [this](HttpRequest& r) { return gate_routes::post_gate(store, r, now_ms()); });
 
     add("GET", "/boards", Access::kRead, [this](HttpRequest&) {
       json out = json::array();

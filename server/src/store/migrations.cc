@@ -102,6 +102,44 @@ CREATE TABLE tokens (
   created_ms  INTEGER NOT NULL
 );
 )sql"},
+    // 2: the CI gate. A baseline row is one accepted metric value of one job
+    // for (model_key, profile, board_id, metric); board_id '' = the board type.
+    // Accepting a newer row for a key sets active = 0 on the older ones.
+    {2, R"sql(
+CREATE TABLE baselines (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_key   TEXT NOT NULL,              -- stable model name (file name or .hilbench.yml name)
+  model_id    TEXT NOT NULL,              -- sha256 of the model or firmware the job ran
+  profile_id  TEXT NOT NULL,
+  board_id    TEXT NOT NULL,              -- '' = the whole board type
+  metric      TEXT NOT NULL,
+  value       REAL NOT NULL,
+  job_id      INTEGER NOT NULL REFERENCES jobs (id),
+  branch      TEXT NOT NULL,
+  commit_sha  TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  active      INTEGER NOT NULL CHECK (active IN (0, 1))
+);
+CREATE INDEX baselines_by_key ON baselines (model_key, profile_id, metric, board_id, active);
+CREATE INDEX baselines_by_model_id ON baselines (model_id);
+
+CREATE TABLE gates (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id           INTEGER NOT NULL REFERENCES jobs (id),
+  baseline_job_id  INTEGER NOT NULL,      -- 0 = no baseline (not an FK: 0 is no row)
+  model_key        TEXT NOT NULL,
+  model_id         TEXT NOT NULL,
+  profile_id       TEXT NOT NULL,
+  verdict          TEXT NOT NULL CHECK (verdict IN ('pass','regression','error')),
+  branch           TEXT NOT NULL,
+  commit_sha       TEXT NOT NULL,
+  metrics          TEXT NOT NULL,         -- JSON array, schemas/api/gate.schema.json
+  created_ms       INTEGER NOT NULL
+);
+CREATE INDEX gates_by_model ON gates (model_key, profile_id);
+CREATE INDEX gates_by_model_id ON gates (model_id);
+)sql"},
 };
 
 void exec(sqlite3* db, const char* sql) {

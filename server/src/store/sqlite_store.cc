@@ -12,6 +12,7 @@
 
 #include "sha256.h"  // hbc::sha256_hex (compiler/src)
 #include "store/migrations.h"
+#include "store/sqlite_query.h"
 
 namespace hbs {
 
@@ -22,113 +23,6 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
 namespace store {
 
 namespace {
-
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw StoreError("sqlite: " + what + ": " + sqlite3_errmsg(db));
-}
-
-// One use of a cached prepared statement: binds, steps, reads columns, and
-// resets the statement when it goes out of scope (so a thrown exception never
-// leaves it mid-step holding a read lock).
-class Query {
- public:
-  Query(sqlite3* db, sqlite3_stmt* st) : db_(db), st_(st) {}
-  ~Query() {
-    sqlite3_reset(st_);
-    sqlite3_clear_bindings(st_);
-  }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  // Parameter indices are 1-based, as in SQL's ?NNN.
-  Query& bind(int i, int64_t v) { return check(sqlite3_bind_int64(st_, i, v)); }
-  Query& bind(int i, int32_t v) { return check(sqlite3_bind_int64(st_, i, v)); }
-  Query& bind(int i, double v) { return check(sqlite3_bind_double(st_, i, v)); }
-  Query& bind(int i, const std::string& v) {
-    return check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-  }
-  Query& bind(int i, const char* v) {
-    return check(sqlite3_bind_text(st_, i, v, -1, SQLITE_STATIC));
-  }
-  Query& bind_null(int i) { return check(sqlite3_bind_null(st_, i)); }
-  template <typename T>
-  Query& bind(int i, const std::optional<T>& v) {
-    return v ? bind(i, *v) : bind_null(i);
-  }
-
-  // True if a row is ready; false when done. Throws on errors (including
-  // constraint violations).
-  bool step() {
-    int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, std::string("step \"") + first_line() + "\"");
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-
-  int64_t i64(int col) const { return sqlite3_column_int64(st_, col); }
-  int32_t i32(int col) const { return static_cast<int32_t>(sqlite3_column_int64(st_, col)); }
-  double dbl(int col) const { return sqlite3_column_double(st_, col); }
-  std::string text(int col) const {
-    const unsigned char* p = sqlite3_column_text(st_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(st_, col)))
-             : std::string();
-  }
-  nlohmann::json json(int col) const {
-    // Stored by us, so a parse failure means the file was edited or corrupted.
-    auto j = nlohmann::json::parse(text(col), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) {
-      throw StoreError(std::string("corrupt JSON in column ") + sqlite3_column_name(st_, col));
-    }
-    return j;
-  }
-
- private:
-  Query& check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, "bind");
-    return *this;
-  }
-  std::string first_line() const {
-    std::string s = sqlite3_sql(st_);
-    auto start = s.find_first_not_of(" \n");
-    s = s.substr(start == std::string::npos ? 0 : start);
-    return s.substr(0, s.find('\n'));
-  }
-
-  sqlite3* db_;
-  sqlite3_stmt* st_;
-};
-
-// BEGIN IMMEDIATE takes the write lock up front, so a transaction that reads
-// then writes cannot fail halfway with SQLITE_BUSY. Rolls back unless
-// commit() ran.
-class Transaction {
- public:
-  Transaction(sqlite3* db, sqlite3_stmt* begin, sqlite3_stmt* commit, sqlite3_stmt* rollback)
-      : db_(db), commit_(commit), rollback_(rollback) {
-    Query(db_, begin).run();
-  }
-  ~Transaction() {
-    if (!done_) {
-      sqlite3_step(rollback_);
-      sqlite3_reset(rollback_);
-    }
-  }
-  void commit() {
-    Query(db_, commit_).run();
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* commit_;
-  sqlite3_stmt* rollback_;
-  bool done_ = false;
-};
 
 template <typename T, typename From>
 T parse_enum(const std::string& s, From from, const char* what) {
@@ -347,9 +241,6 @@ void SqliteStore::exec(const char* sql) {
   }
 }
 
-#define HBS_TRANSACTION(name) \
-  Transaction name(db_, prepare("BEGIN IMMEDIATE"), prepare("COMMIT"), prepare("ROLLBACK"))
-
 // --- models -----------------------------------------------------------------
 
 void SqliteStore::put_model(const ModelRecord& m) {
@@ -430,7 +321,8 @@ std::vector<Job> SqliteStore::list_jobs(const JobFilter& f) {
   Query q(db_, prepare("SELECT " HBS_JOB_COLUMNS " FROM jobs WHERE "
                        "(?1 IS NULL OR state = ?1) AND (?2 = '' OR model_id = ?2) AND "
                        "(?3 = '' OR board_id = ?3) AND (?4 = '' OR branch = ?4) AND "
-                       "(?5 = '' OR commit_sha = ?5) AND (?6 = '' OR repo = ?6) "
+                       "(?5 = '' OR commit_sha = ?5) AND (?6 = '' OR repo = ?6) AND "
+                       "(?9 = '' OR json_extract(selector, '$.profile') = ?9) "
                        "ORDER BY id DESC LIMIT ?7 OFFSET ?8"));
   if (f.state) {
     q.bind(1, to_string(*f.state));
@@ -438,7 +330,7 @@ std::vector<Job> SqliteStore::list_jobs(const JobFilter& f) {
     q.bind_null(1);
   }
   q.bind(2, f.model_id).bind(3, f.board_id).bind(4, f.branch).bind(5, f.commit).bind(6, f.repo);
-  q.bind(7, clamp_limit(f.limit)).bind(8, clamp_offset(f.offset));
+  q.bind(7, clamp_limit(f.limit)).bind(8, clamp_offset(f.offset)).bind(9, f.profile);
   std::vector<Job> out;
   while (q.step()) out.push_back(read_job(q));
   return out;
@@ -618,10 +510,10 @@ std::vector<Result> SqliteStore::query_results(const JobFilter& f) {
           prepare("SELECT " HBS_RESULT_COLUMNS " FROM results r JOIN jobs j ON j.id = r.job_id "
                   "WHERE (?1 = '' OR r.model_id = ?1) AND (?2 = '' OR r.board_id = ?2) AND "
                   "(?3 = '' OR r.branch = ?3) AND (?4 = '' OR r.commit_sha = ?4) AND "
-                  "(?5 = '' OR j.repo = ?5) "
+                  "(?5 = '' OR j.repo = ?5) AND (?8 = '' OR r.profile_id = ?8) "
                   "ORDER BY r.created_ms DESC, r.job_id DESC LIMIT ?6 OFFSET ?7"));
   q.bind(1, f.model_id).bind(2, f.board_id).bind(3, f.branch).bind(4, f.commit).bind(5, f.repo);
-  q.bind(6, clamp_limit(f.limit)).bind(7, clamp_offset(f.offset));
+  q.bind(6, clamp_limit(f.limit)).bind(7, clamp_offset(f.offset)).bind(8, f.profile);
   std::vector<Result> out;
   while (q.step()) out.push_back(read_result(q));
   return out;

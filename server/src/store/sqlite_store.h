@@ -89,6 +89,14 @@ class SqliteStore final : public Store {
 
   Counts counts() override;
 
+  // CI gate (sqlite_store_baselines.cc).
+  std::vector<Baseline> add_baselines(const std::vector<Baseline>& rows, int64_t now_ms) override;
+  // Newest first (created_ms, then id).
+  std::vector<Baseline> list_baselines(const BaselineFilter& f) override;
+  // Throws StoreError if g.job_id is not a job (foreign key).
+  GateRecord add_gate(const GateRecord& g, int64_t now_ms) override;
+  std::vector<GateRecord> list_gates(const GateFilter& f) override;
+
   // PRAGMA integrity_check's first line: "ok" for a healthy file.
   std::string integrity_check();
 
