@@ -159,8 +159,8 @@ int discover(const std::vector<std::string>& args) {
   }
   if (files.empty())
     std::cerr << "warning: no device profiles in " << dir.string() << " (--profiles DIR)\n";
-  std::cerr << "board config template (edit, save as boards.json; real boards cannot run jobs "
-               "yet: flashing is not implemented):\n";
+  std::cerr << "board config template (edit, save as boards.json; real boards are flashed with "
+               "pyocd, or openocd when pyocd is missing, and driven over serial_port):\n";
   std::cout << json{{"boards", boards}}.dump(2) << "\n";
   return 0;
 }

@@ -410,7 +410,7 @@ class WorkerHooks : public JobHooks {
   void board_started(int pid) override {
     std::lock_guard<std::mutex> l(mu_);
     pid_ = pid;
-    if (cancel_ || stop_) ::kill(pid, SIGKILL);
+    if ((cancel_ || stop_) && pid > 0) ::kill(pid, SIGKILL);
   }
   void board_stopping() override {
     std::lock_guard<std::mutex> l(mu_);

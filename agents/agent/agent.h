@@ -28,8 +28,8 @@
 // again and abandon local work the daemon no longer knows. Reports of a
 // finished job are retried with the same backoff while the daemon is down.
 //
-// Real (non-emulated) boards are registered, but their jobs fail with an
-// infrastructure failure: flashing real boards is not implemented yet.
+// Real (non-emulated) boards are flashed through their probe (pyOCD or
+// OpenOCD) and driven over their serial port (driver/board_session.h).
 //
 // Thread-safety: start()/stop()/run() from one controlling thread; status()
 // from any thread. Logging: spdlog logger "hb-agent", every line prefixed

@@ -387,7 +387,7 @@ struct NullHooks : hb::agent::JobHooks {
 };
 }  // namespace
 
-TEST_CASE("job runner: real boards and firmware jobs fail honestly, before any board work") {
+TEST_CASE("job runner: a real board without a serial port, an empty firmware: clear failures") {
   hb::agent::BoardEnvironment env;
   env.board_id = "lab1/nucleo-l4r5zi/0669FF";
   env.profile = hb::driver::load_device_profile(fs::path(HB_SOURCE_DIR) /
@@ -401,7 +401,7 @@ TEST_CASE("job runner: real boards and firmware jobs fail honestly, before any b
     FAIL("no failure");
   } catch (const hb::agent::JobFailure& f) {
     CHECK(f.type() == hb::agent::FailureType::kInfrastructure);
-    CHECK(std::string(f.what()).find("flashing real boards is not implemented yet") !=
+    CHECK(std::string(f.what()).find("has no serial_port in the agent's board config") !=
           std::string::npos);
   }
   env.profile =

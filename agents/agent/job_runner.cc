@@ -121,8 +121,10 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
   };
   drv::FirmwareSessionOptions so;
   so.qemu_binary = env.qemu_binary;
-  if (!env.icount_plugin.empty() && fs::exists(env.icount_plugin))
+  if (profile.emulated && !env.icount_plugin.empty() && fs::exists(env.icount_plugin))
     so.icount_plugin = env.icount_plugin;
+  so.probe_uid = env.probe_serial;
+  so.serial_port = env.serial_port;
   so.extra_qemu_args = env.firmware_test_qemu_args;
   std::optional<drv::FirmwareSession> session;
   try {
@@ -151,8 +153,11 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
   double input_s = 0, board_s = 0;
   bool booted = false;
   try {
-    hooks.progress("flashing", "booting " + profile.id + " (qemu " + profile.qemu->machine +
-                                   ") with the submitted firmware");
+    hooks.progress(
+        "flashing",
+        (profile.emulated ? "booting " + profile.id + " (qemu " + profile.qemu->machine + ")"
+                          : "flashing " + profile.id + " through its probe") +
+            " with the submitted firmware");
     const auto t_board = Clock::now();
     struct Guard {
       drv::FirmwareSession& s;
@@ -175,13 +180,13 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
     }
     booted = true;
     guard.started = true;
-    hooks.board_started(session->board().pid());
+    hooks.board_started(session->pid());
     hooks.log("booted " + profile.id + " in " + fmt(session->boot_seconds(), 3) +
               " s (timestamp mode " + boot.timestamp_mode + ")");
     if (boot.timestamp_mode == "energy")
       throw JobFailure::Job(
-          "the firmware boots in energy timestamp mode; emulated boards need "
-          "performance mode (m-lap-us timestamps)");
+          "the firmware boots in energy timestamp mode; this agent needs performance mode "
+          "(m-lap-us timestamps): energy mode is timed by an energy monitor, which it has not");
     check_cancel();
     dut_name = session->client().name();
     dut_profile = session->client().profile();
@@ -256,14 +261,16 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
   for (double v : per) mean += v;
   mean /= per.size();
   json lat;
-  lat["method"] = "DUT timestamps (emulated time)";
+  lat["method"] = profile.emulated ? "DUT timestamps (emulated time)" : "DUT timestamps (measured)";
   lat["median_us"] = median_of(per);
   lat["mean_us"] = mean;
   lat["min_us"] = *std::min_element(per.begin(), per.end());
   lat["max_us"] = *std::max_element(per.begin(), per.end());
-  lat["timer"] = "DUT m-lap-us (the firmware's own timer; emulated time under -icount)";
+  lat["timer"] = profile.emulated
+                     ? "DUT m-lap-us (the firmware's own timer; emulated time under -icount)"
+                     : "DUT m-lap-us (the firmware's own timer)";
   lat["windows"] = jw;
-  if (all_insns && !windows.empty()) {
+  if (all_insns && !windows.empty() && profile.qemu) {
     const double ipi =
         static_cast<double>(insns) / (static_cast<double>(job.runs) * windows.size());
     lat["instructions_per_inference"] = ipi;
@@ -271,8 +278,9 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
     lat["instruction_time_us"] = ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
   }
 
-  const json energy =
-      energy_json(env, profile, mean, "DUT timestamps per inference (emulated time)");
+  const json energy = energy_json(env, profile, mean,
+                                  profile.emulated ? "DUT timestamps per inference (emulated time)"
+                                                   : "DUT timestamps per inference (measured)");
 
   json r;
   r["latency"] = lat;
@@ -292,14 +300,14 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
                        {"reason",
                         "a submitted firmware carries its own model: there is no reference to "
                         "compare its outputs with; the results lines are in latency.windows"}};
-  json board = {
-      {"id", env.board_id},
-      {"profile_id", profile.id},
-      {"name", profile.name},
-      {"core", profile.core},
-      {"clock_hz", profile.clock_hz},
-      {"emulated", profile.emulated},
-      {"qemu", {{"machine", profile.qemu->machine}, {"icount_shift", profile.qemu->icount_shift}}}};
+  json board = {{"id", env.board_id},           {"profile_id", profile.id},
+                {"name", profile.name},         {"core", profile.core},
+                {"clock_hz", profile.clock_hz}, {"emulated", profile.emulated}};
+  if (profile.qemu)
+    board["qemu"] = {{"machine", profile.qemu->machine},
+                     {"icount_shift", profile.qemu->icount_shift}};
+  else
+    board["probe_serial"] = env.probe_serial;
   r["board"] = board;
   r["versions"] = {{"agent", "hilbench-agent 0.1.0"},
                    {"firmware", dut_profile.firmware},
@@ -332,12 +340,11 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
       throw JobFailure::Cancelled("job " + std::to_string(job.job_id) + " cancelled");
   };
 
-  if (!profile.emulated) {
+  if (!profile.emulated && env.serial_port.empty()) {
     throw JobFailure::Infrastructure(
-        "flashing real boards is not implemented yet: board " + env.board_id + " (" + profile.id +
+        "board " + env.board_id + " (" + profile.id +
         (env.probe_serial.empty() ? "" : ", probe " + env.probe_serial) +
-        ") is registered, but this agent can only run emulated boards; put the board in "
-        "maintenance or remove it from the agent's boards.json until a flasher exists");
+        ") has no serial_port in the agent's board config: the harness cannot be driven");
   }
   if (job.runs == 0 || job.windows == 0)
     throw JobFailure::Job("runs and windows must be at least 1");
@@ -399,8 +406,10 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   drv::BoardSessionOptions so;
   so.harness_elf = elf;
   so.qemu_binary = env.qemu_binary;
-  if (!env.icount_plugin.empty() && fs::exists(env.icount_plugin))
+  if (profile.emulated && !env.icount_plugin.empty() && fs::exists(env.icount_plugin))
     so.icount_plugin = env.icount_plugin;
+  so.probe_uid = env.probe_serial;
+  so.serial_port = env.serial_port;
   const milliseconds per_window(20000 + 2000 * std::min<uint64_t>(job.runs + job.warmup, 100000));
   auto remaining = [&] {
     return std::chrono::duration_cast<milliseconds>(job.timeout - (Clock::now() - t_start));
@@ -415,13 +424,17 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   try {
     drv::BoardSession session(profile, so);
     SessionGuard guard{session, hooks};
-    hooks.progress("flashing", "booting " + profile.id + " (qemu " +
-                                   (profile.qemu ? profile.qemu->machine : "") + "), plan of " +
-                                   std::to_string(sum.total_size) + " bytes");
+    hooks.progress(
+        "flashing",
+        (profile.emulated
+             ? "booting " + profile.id + " (qemu " + profile.qemu->machine + ")"
+             : "flashing " + profile.id + " through probe " +
+                   (env.probe_serial.empty() ? std::string("(the only one)") : env.probe_serial)) +
+            ", plan of " + std::to_string(sum.total_size) + " bytes");
     const auto t_board = Clock::now();
     info = session.boot(plan);
     guard.started = true;
-    hooks.board_started(session.board().pid());
+    hooks.board_started(session.pid());
     boot_s = session.boot_seconds();
     hooks.log("booted " + profile.id + " in " + fmt(boot_s, 3) + " s (firmware " + info.firmware +
               ", plan " + info.plan + ")");
@@ -511,7 +524,9 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   }
   const double mean_us = tcount ? us(ttotal) / tcount : 0;
   json lat;
-  lat["method"] = kEmulatedMethod;
+  lat["method"] = profile.emulated ? std::string(kEmulatedMethod)
+                                   : "measured: the board's " + windows.back().latency.timer +
+                                         " timer, no host in the loop";
   lat["median_us"] = median_of(medians);
   lat["mean_us"] = mean_us;
   lat["min_us"] = us(tmin == UINT64_MAX ? 0 : tmin);
@@ -567,7 +582,9 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
     mem["bss"] = fw_sizes->bss;
   }
 
-  const json energy = energy_json(env, profile, mean_us, "SysTick time per inference (emulated)");
+  const json energy = energy_json(env, profile, mean_us,
+                                  profile.emulated ? "SysTick time per inference (emulated)"
+                                                   : "measured time per inference (board timer)");
 
   size_t mismatches = 0;
   bool pass = outputs.size() == expected.size();
@@ -604,6 +621,10 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   if (profile.qemu)
     board["qemu"] = {{"machine", profile.qemu->machine},
                      {"icount_shift", profile.qemu->icount_shift}};
+  if (!profile.emulated) {
+    board["probe_serial"] = env.probe_serial;
+    board["serial_port"] = env.serial_port;
+  }
   r["board"] = board;
   r["versions"] = {{"agent", "hilbench-agent 0.1.0"},
                    {"firmware", info.firmware},

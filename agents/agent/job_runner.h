@@ -6,13 +6,15 @@
 // The walk (labgrid's "strategy" over the driver's BoardSession):
 //   compile the .tflite to a plan (rounding from the job) -> check it fits the
 //   board (arena, model partition, harness input buffer) -> compute the
-//   expected outputs with the host runtime -> boot the emulated board with the
-//   plan -> upload the input (golden/README.md LCG stream, seed 1: the golden
+//   expected outputs with the host runtime -> boot the board with the plan
+//   (emulated: QEMU + gdb stub; real: plan and, if changed, harness flashed
+//   through the probe, serial port opened first) -> upload the input
+//   (golden/README.md LCG stream, seed 1: the golden
 //   `lcg` case) -> `windows` x (infer runs warmup, hb-lat, plugin instruction
 //   count) -> hb-layers (one profiled inference), hb-mem, hb-out -> stop the
 //   emulator -> compare the outputs with the host runtime's, byte for byte.
 // Firmware jobs (is_firmware: the artifact is an ELF speaking the MLPerf
-// Tiny DUT protocol; emulated boards only) take another walk
+// Tiny DUT protocol) take another walk
 // (driver/firmware_session.h): check the ELF against the profile's memory
 // (job error) -> boot it (no banner in time: infrastructure, "board did not
 // boot") -> name, profile -> upload the LCG input sized for the reported model

@@ -170,10 +170,12 @@ std::optional<double> BoardRunResult::insns_per_inference() const {
 
 BoardSession::BoardSession(DeviceProfile profile, BoardSessionOptions opts)
     : profile_(std::move(profile)), opts_(std::move(opts)) {
-  if (!profile_.emulated || !profile_.qemu) {
+  if (profile_.emulated && !profile_.qemu)
+    throw DriverError::BadProfile(profile_.id + ": emulated, but no qemu machine");
+  if (!profile_.emulated && (!profile_.probe || opts_.serial_port.empty())) {
     throw DriverError::BadProfile(profile_.id +
-                                  " is a real board: board sessions drive emulated boards only "
-                                  "(no flasher driver yet)");
+                                  " is a real board: it needs a probe section in its profile and a "
+                                  "serial_port in the agent's board config");
   }
   const ElfSymbols syms = ElfSymbols::load(opts_.harness_elf);
   mark_begin_ = syms.require("hb_mark_begin").value & ~1u;
@@ -184,6 +186,7 @@ BoardSession::~BoardSession() { stop(); }
 
 void BoardSession::stop() {
   client_.reset();
+  port_.reset();
   board_.reset();  // SIGTERM/SIGKILL + waitpid: no process or port outlives this
   if (!icount_out_.empty()) {
     std::error_code ec;
@@ -202,9 +205,9 @@ QemuBoard& BoardSession::board() {
   return *board_;
 }
 
-HbInfo BoardSession::boot(std::span<const uint8_t> plan, bool allow_bad_plan) {
-  stop();
-  const auto t0 = Clock::now();
+int BoardSession::pid() const { return board_ ? board_->pid() : -1; }
+
+void BoardSession::boot_emulated(std::span<const uint8_t> plan) {
   QemuOptions q;
   q.qemu_binary = opts_.qemu_binary;
   q.kernel = opts_.harness_elf;
@@ -221,16 +224,50 @@ HbInfo BoardSession::boot(std::span<const uint8_t> plan, bool allow_bad_plan) {
     q.plugin = QemuPlugin{opts_.icount_plugin, {{"begin", b}, {"end", e}, {"out", icount_out_}}};
   }
   board_ = std::make_unique<QemuBoard>(profile_, q);
-  if (plan.size() > profile_.model_partition.size) {
-    throw DriverError::BadImage("plan of " + std::to_string(plan.size()) +
-                                " bytes does not fit the model partition");
-  }
   // qemu is halted (-S): the plan is in place before the first instruction.
   board_->gdb().write_memory(profile_.model_partition.start, plan);
   MlperfOptions mo;
   mo.command_timeout = opts_.command_timeout;
   client_ = std::make_unique<HarnessClient>(board_->serial(), mo);
   board_->gdb().cont();
+}
+
+void BoardSession::boot_real(std::span<const uint8_t> plan) {
+  // The port first: the boot banner after the reset must not be missed.
+  port_ =
+      SerialLink::open_port(opts_.serial_port, profile_.uart_baud ? profile_.uart_baud : 115200);
+  auto flasher = make_flasher(profile_, opts_.probe_uid, opts_.flasher, opts_.flasher_options);
+  // The plan first (its reset boots whatever harness is there), then the
+  // harness if it changed (its reset boots the new harness with the plan).
+  flasher->write_plan(plan);
+  std::error_code ec;
+  const auto fsize = std::filesystem::file_size(opts_.harness_elf, ec);
+  const auto mtime = std::filesystem::last_write_time(opts_.harness_elf, ec);
+  const std::string image_key = "harness|" + std::filesystem::absolute(opts_.harness_elf).string() +
+                                "|" + std::to_string(fsize) + "|" +
+                                std::to_string(mtime.time_since_epoch().count());
+  if (flashed_image(flasher->probe_key()) != image_key) {
+    port_->drain(milliseconds(100));               // the plan reset's banner, if any
+    note_flashed_image(flasher->probe_key(), "");  // unknown until it succeeded
+    flasher->flash(opts_.harness_elf);
+    note_flashed_image(flasher->probe_key(), image_key);
+  }
+  MlperfOptions mo;
+  mo.command_timeout = opts_.command_timeout;
+  client_ = std::make_unique<HarnessClient>(*port_, mo);
+}
+
+HbInfo BoardSession::boot(std::span<const uint8_t> plan, bool allow_bad_plan) {
+  stop();
+  const auto t0 = Clock::now();
+  if (plan.size() > profile_.model_partition.size) {
+    throw DriverError::BadImage("plan of " + std::to_string(plan.size()) +
+                                " bytes does not fit the model partition");
+  }
+  if (profile_.emulated)
+    boot_emulated(plan);
+  else
+    boot_real(plan);
   client_->wait_boot(opts_.boot_timeout);
   boot_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
   HbInfo info = client_->info();

@@ -1,12 +1,21 @@
-// board_session.h: the "strategy" that walks one emulated board through a
-// benchmark (labgrid's split: the profile is the resource, QemuBoard /
-// GdbRemote / HarnessClient are drivers, this is the strategy):
+// board_session.h: the "strategy" that walks one board through a benchmark
+// (labgrid's split: the profile is the resource, QemuBoard / GdbRemote /
+// Flasher / HarnessClient are drivers, this is the strategy).
 //
+// Emulated boards:
 //   off -> booted (qemu started halted, plan written into the model partition
 //   through the gdb stub, CPU continued, boot banner read, hb-info says
 //   plan=ok) -> input uploaded (hb-bin or db hex) -> inferred (infer N W) ->
 //   collected (hb-lat, hb-layers, hb-mem, hb-out, the plugin's instruction
 //   count) -> off (QemuBoard's destructor: process and ports released).
+//
+// Real boards (the profile has a probe section, the options name its serial
+// port): off -> the serial port opened (so that no boot output is lost) ->
+// the harness ELF flashed with pyOCD or OpenOCD (driver/flasher.h; skipped
+// when this process already flashed the same harness file through the same
+// probe) -> the plan written into the model partition's flash, board reset
+// -> boot banner, hb-info -> the same commands as above. There is no
+// instruction count: latency is the board's own timer (hb-lat).
 //
 // Plans live in the board's model partition and are read in place by the
 // harness (firmware-harness/harness/harness.h); writing them with gdb memory
@@ -34,6 +43,7 @@
 #include <vector>
 
 #include "driver/device_profile.h"
+#include "driver/flasher.h"
 #include "driver/harness_client.h"
 #include "driver/qemu_board.h"
 
@@ -79,6 +89,12 @@ struct BoardSessionOptions {
   std::chrono::milliseconds boot_timeout{10000};     // qemu start + boot banner
   std::chrono::milliseconds command_timeout{10000};  // every command except infer (hb-layers
                                                      // runs one inference)
+  // Real boards only: the probe's unique id ("" = the only probe attached),
+  // the harness UART's host device (e.g. /dev/ttyACM0), the flash tool.
+  std::string probe_uid;
+  std::string serial_port;
+  FlasherKind flasher = FlasherKind::kAuto;
+  FlasherOptions flasher_options;
 };
 
 // One infer window and everything collected after it.
@@ -100,7 +116,8 @@ struct BoardRunResult {
 
 class BoardSession {
  public:
-  // Checks the profile is emulated and the ELF readable; starts nothing yet.
+  // Checks the ELF is readable (and, for a real board, that a serial port is
+  // named: BadProfile otherwise); starts nothing yet.
   BoardSession(DeviceProfile profile, BoardSessionOptions opts);
   ~BoardSession();
   BoardSession(const BoardSession&) = delete;
@@ -126,7 +143,11 @@ class BoardSession {
   std::vector<uint64_t> icount_regions() const;
 
   HarnessClient& client();  // after boot
-  QemuBoard& board();       // after boot
+  QemuBoard& board();       // after boot; emulated boards only
+  bool emulated() const { return profile_.emulated; }
+  // The emulator's pid while booted (a caller may kill it to abort a blocking
+  // step); -1 for a real board or before boot.
+  int pid() const;
   const DeviceProfile& profile() const { return profile_; }
   uint32_t mark_begin() const { return mark_begin_; }
   uint32_t mark_end() const { return mark_end_; }
@@ -141,8 +162,12 @@ class BoardSession {
   uint32_t mark_begin_ = 0, mark_end_ = 0;
   std::filesystem::path icount_out_;  // plugin output file (ours; removed at the end)
   std::unique_ptr<QemuBoard> board_;
+  std::unique_ptr<SerialLink> port_;  // real boards
   std::unique_ptr<HarnessClient> client_;
   double boot_seconds_ = 0;
+
+  void boot_emulated(std::span<const uint8_t> plan);
+  void boot_real(std::span<const uint8_t> plan);
 };
 
 }  // namespace hb::driver

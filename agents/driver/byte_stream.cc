@@ -1,5 +1,7 @@
 #include "driver/byte_stream.h"
 
+#include <termios.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -122,6 +124,8 @@ std::unique_ptr<ByteStream> open_serial_port_stream(const std::string& device, u
   if (!ec) s->stream().set_option(sp::stop_bits(sp::stop_bits::one), ec);
   if (!ec) s->stream().set_option(sp::flow_control(sp::flow_control::none), ec);
   if (ec) throw DriverError::Io(name + ": cannot set 8N1: " + ec.message());
+  // Whatever the board sent before we looked (an old banner) is stale.
+  ::tcflush(s->stream().native_handle(), TCIFLUSH);
   return s;
 }
 

@@ -82,9 +82,16 @@ std::vector<uint8_t> mlperf_default_input(std::string_view tag) {
 FirmwareSession::FirmwareSession(DeviceProfile profile, std::span<const uint8_t> elf_bytes,
                                  FirmwareSessionOptions opts)
     : profile_(std::move(profile)), opts_(std::move(opts)) {
-  if (!profile_.emulated || !profile_.qemu) {
-    throw DriverError::BadProfile(profile_.id +
-                                  " is a real board: firmware sessions drive emulated boards only");
+  if (profile_.emulated && !profile_.qemu)
+    throw DriverError::BadProfile(profile_.id + ": emulated, but no qemu machine");
+  if (!profile_.emulated) {
+    if (!profile_.probe || opts_.serial_port.empty())
+      throw DriverError::BadProfile(
+          profile_.id +
+          " is a real board: it needs a probe section in its profile and a "
+          "serial_port in the agent's board config");
+    elf_bytes_.assign(elf_bytes.begin(), elf_bytes.end());
+    opts_.icount_plugin.clear();  // no emulator, no instruction count
   }
   image_ = ElfImage::parse(elf_bytes, "firmware");
   const auto problems = firmware_fit_problems(profile_, image_);
@@ -109,6 +116,7 @@ FirmwareSession::~FirmwareSession() { stop(); }
 
 void FirmwareSession::stop() {
   client_.reset();
+  port_.reset();
   board_.reset();
   if (!icount_out_.empty()) {
     std::error_code ec;
@@ -127,9 +135,45 @@ QemuBoard& FirmwareSession::board() {
   return *board_;
 }
 
+int FirmwareSession::pid() const { return board_ ? board_->pid() : -1; }
+
+void FirmwareSession::boot_real() {
+  port_ =
+      SerialLink::open_port(opts_.serial_port, profile_.uart_baud ? profile_.uart_baud : 115200);
+  auto flasher = make_flasher(profile_, opts_.probe_uid, opts_.flasher, opts_.flasher_options);
+  char tmpl[] = "/tmp/hb_firmware_XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  if (fd < 0) throw DriverError::Io("cannot create a temporary file for the firmware in /tmp");
+  size_t off = 0;
+  while (off < elf_bytes_.size()) {
+    const ssize_t n = ::write(fd, elf_bytes_.data() + off, elf_bytes_.size() - off);
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  struct Remove {
+    const char* p;
+    ~Remove() { ::unlink(p); }
+  } remove{tmpl};
+  if (off != elf_bytes_.size())
+    throw DriverError::Io("cannot write the firmware to " + std::string(tmpl));
+  // Whatever was flashed (our harness) is gone from now on.
+  note_flashed_image(flasher->probe_key(), "");
+  flasher->flash(tmpl);  // programs, verifies, resets: the banner follows
+  MlperfOptions mo;
+  mo.command_timeout = opts_.command_timeout;
+  client_ = std::make_unique<MlperfClient>(*port_, mo);
+}
+
 DutBoot FirmwareSession::boot() {
   stop();
   const auto t0 = Clock::now();
+  if (!profile_.emulated) {
+    boot_real();  // flashing has its own timeout; the banner gets boot_timeout
+    DutBoot b = client_->wait_boot(opts_.boot_timeout);
+    boot_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
+    return b;
+  }
   QemuOptions q;
   q.qemu_binary = opts_.qemu_binary;
   q.start_timeout = opts_.boot_timeout;

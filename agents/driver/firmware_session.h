@@ -1,6 +1,6 @@
 // firmware_session.h: the "strategy" for a user-supplied firmware image (an
 // ELF that speaks the MLPerf Tiny DUT protocol, docs/mlperf-tiny-protocol.md)
-// on an emulated board. Unlike BoardSession, nothing of ours runs on the
+// on a board. Unlike BoardSession, nothing of ours runs on the
 // board: the firmware carries its own model, and we only speak the standard
 // protocol to it.
 //
@@ -9,6 +9,10 @@
 //   through the gdb stub, SP/PC from its vector table, CPU continued, boot
 //   banner up to m-ready read) -> driven through client() (name, profile,
 //   db load, infer N W) -> off (stop() / destructor: process and ports gone).
+//
+// Real boards (a probe section in the profile, a serial port in the
+// options): the serial port is opened, the image flashed with pyOCD or
+// OpenOCD (driver/flasher.h; it resets the board), the banner read.
 //
 // Timing: the DUT's own m-lap-us timestamps, which under -icount
 // (sleep=off) are emulated time, not wall time. When the ELF exports
@@ -34,6 +38,7 @@
 
 #include "driver/device_profile.h"
 #include "driver/elf_image.h"
+#include "driver/flasher.h"
 #include "driver/mlperf_client.h"
 #include "driver/qemu_board.h"
 
@@ -60,6 +65,11 @@ struct FirmwareSessionOptions {
   std::filesystem::path icount_plugin;  // used only if the ELF has hb_mark_begin/hb_mark_end
   std::chrono::milliseconds boot_timeout{10000};     // qemu start + gdb load + banner
   std::chrono::milliseconds command_timeout{10000};  // every command except infer
+  // Real boards only: the probe's unique id, the DUT UART's host device, the tool.
+  std::string probe_uid;
+  std::string serial_port;
+  FlasherKind flasher = FlasherKind::kAuto;
+  FlasherOptions flasher_options;
   // TESTS ONLY: appended to qemu's command line (e.g. a -device loader that
   // preloads a plan for our own harness). The job path leaves it empty.
   std::vector<std::string> extra_qemu_args;
@@ -87,7 +97,8 @@ class FirmwareSession {
   std::vector<uint64_t> icount_regions() const;
 
   MlperfClient& client();  // after boot
-  QemuBoard& board();      // after boot
+  QemuBoard& board();      // after boot; emulated boards only
+  int pid() const;         // the emulator's pid while booted; -1 for a real board
   const ElfImage& image() const { return image_; }
   double boot_seconds() const { return boot_seconds_; }
 
@@ -99,8 +110,11 @@ class FirmwareSession {
   ElfImage image_;
   std::optional<uint32_t> mark_begin_, mark_end_;
   std::filesystem::path icount_out_;
+  std::vector<uint8_t> elf_bytes_;  // real boards: flashed from a temporary file
   std::unique_ptr<QemuBoard> board_;
+  std::unique_ptr<SerialLink> port_;  // real boards
   std::unique_ptr<MlperfClient> client_;
+  void boot_real();
   double boot_seconds_ = 0;
 };
 

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -273,6 +275,24 @@ PyocdFlasher::PyocdFlasher(DeviceProfile profile, std::string probe_uid, PyocdTo
 
 std::string PyocdFlasher::name() const {
   return tool_ == PyocdTool::kModern ? "pyocd" : "pyocd-flashtool";
+}
+
+std::string Flasher::probe_key() const { return name() + "|" + profile_.id + "|" + uid_; }
+
+namespace {
+std::mutex g_flashed_mu;
+std::map<std::string, std::string> g_flashed;  // probe key -> image key
+}  // namespace
+
+std::string flashed_image(const std::string& probe_key) {
+  std::lock_guard<std::mutex> l(g_flashed_mu);
+  auto it = g_flashed.find(probe_key);
+  return it == g_flashed.end() ? "" : it->second;
+}
+
+void note_flashed_image(const std::string& probe_key, const std::string& image_key) {
+  std::lock_guard<std::mutex> l(g_flashed_mu);
+  g_flashed[probe_key] = image_key;
 }
 
 std::vector<std::string> PyocdFlasher::flash_command(const std::filesystem::path& image,

@@ -87,6 +87,9 @@ class Flasher {
 
   const DeviceProfile& profile() const { return profile_; }
   const std::string& probe_uid() const { return uid_; }
+  // Names the physical board behind this flasher (tool, target, probe uid),
+  // for the record of what is flashed on it (below).
+  std::string probe_key() const;
 
  protected:
   DeviceProfile profile_;
@@ -135,6 +138,13 @@ class OpenocdFlasher : public Flasher {
   std::string binary_;
   std::vector<std::string> prologue() const;  // -f interface -f target [-c adapter serial]
 };
+
+// What this process last flashed through a probe (probe_key() above): an
+// image key chosen by the caller (e.g. the harness file's path, size and
+// mtime), "" when unknown (nothing yet, or a flash that may have failed
+// half-way). Lets a session skip re-flashing an unchanged harness. Thread-safe.
+std::string flashed_image(const std::string& probe_key);
+void note_flashed_image(const std::string& probe_key, const std::string& image_key);
 
 enum class FlasherKind { kAuto, kPyocd, kOpenocd };
 

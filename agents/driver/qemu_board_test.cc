@@ -111,7 +111,8 @@ TEST_CASE("qemu_command_line follows the profile") {
   CHECK(joined ==
         "qemu-system-arm -M mps2-an386 -cpu cortex-m4 -nographic -monitor none -serial "
         "tcp:127.0.0.1:1111,server=on,wait=off -gdb tcp:127.0.0.1:2222 -S -semihosting-config "
-        "enable=on,target=native -icount shift=5,sleep=off -plugin /x/libhb_icount.so,begin=0x10,end=0x20 ");
+        "enable=on,target=native -icount shift=5,sleep=off -plugin "
+        "/x/libhb_icount.so,begin=0x10,end=0x20 ");
   DeviceProfile real = load_device_profile(source_dir() / "device-profiles/nucleo-l4r5zi.json");
   CHECK_THROWS_AS(qemu_command_line(real, o, 1, 2), DriverError);
 }
