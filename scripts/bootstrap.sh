@@ -25,7 +25,7 @@ fi
 
 # --- Debian packages -----------------------------------------------------------
 debs=(
-  git ca-certificates cmake ninja-build g++ clang clang-format libclang-rt-14-dev
+  git ca-certificates curl cmake ninja-build g++ clang clang-format libclang-rt-14-dev
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libspdlog-dev
   doctest-dev libflatbuffers-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
