@@ -119,6 +119,7 @@ if [ -n "$job" ] && [ "$rc" -eq 0 ]; then
   export HILBENCH_SERVER=$url HILBENCH_TOKEN=$token
   build/hilbench baseline set "$job_id" --reason "demo: first accepted run" >/dev/null &&
     build/hilbench gate "$model" --board "$board" --repo hilbench-demo --branch demo-change \
+      --commit "$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
       --base-branch "$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo main)" \
       --runs 10 --warmup 1 2>/dev/null || echo "demo: the gate did not pass (exit $?)"
 fi
