@@ -107,7 +107,24 @@ struct SessionGuard {
   ~SessionGuard() { stop(); }
 };
 
-// A user firmware (MLPerf Tiny DUT protocol) on an emulated board: no plan,
+// The result's board block: which board ran it (its identity: profile and,
+// for a real board, probe serial and port; for an emulated one, the machine).
+json board_json(const BoardEnvironment& env) {
+  const drv::DeviceProfile& profile = env.profile;
+  json board = {{"id", env.board_id},           {"profile_id", profile.id},
+                {"name", profile.name},         {"core", profile.core},
+                {"clock_hz", profile.clock_hz}, {"emulated", profile.emulated}};
+  if (profile.qemu)
+    board["qemu"] = {{"machine", profile.qemu->machine},
+                     {"icount_shift", profile.qemu->icount_shift}};
+  if (!profile.emulated) {
+    board["probe_serial"] = env.probe_serial;
+    board["serial_port"] = env.serial_port;
+  }
+  return board;
+}
+
+// A user firmware (MLPerf Tiny DUT protocol) on a board: no plan,
 // no harness extensions; latency from the DUT's own timestamps.
 json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks) {
   const auto t_start = Clock::now();
@@ -300,15 +317,7 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
                        {"reason",
                         "a submitted firmware carries its own model: there is no reference to "
                         "compare its outputs with; the results lines are in latency.windows"}};
-  json board = {{"id", env.board_id},           {"profile_id", profile.id},
-                {"name", profile.name},         {"core", profile.core},
-                {"clock_hz", profile.clock_hz}, {"emulated", profile.emulated}};
-  if (profile.qemu)
-    board["qemu"] = {{"machine", profile.qemu->machine},
-                     {"icount_shift", profile.qemu->icount_shift}};
-  else
-    board["probe_serial"] = env.probe_serial;
-  r["board"] = board;
+  r["board"] = board_json(env);
   r["versions"] = {{"agent", "hilbench-agent 0.1.0"},
                    {"firmware", dut_profile.firmware},
                    {"dut_name", dut_name},
@@ -615,17 +624,7 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
                        {"mismatched_bytes", mismatches},
                        {"bytes", out_bytes},
                        {"data_hex", outputs.empty() ? "" : hex_bytes(outputs[0].data, 64)}};
-  json board = {{"id", env.board_id},           {"profile_id", profile.id},
-                {"name", profile.name},         {"core", profile.core},
-                {"clock_hz", profile.clock_hz}, {"emulated", profile.emulated}};
-  if (profile.qemu)
-    board["qemu"] = {{"machine", profile.qemu->machine},
-                     {"icount_shift", profile.qemu->icount_shift}};
-  if (!profile.emulated) {
-    board["probe_serial"] = env.probe_serial;
-    board["serial_port"] = env.serial_port;
-  }
-  r["board"] = board;
+  r["board"] = board_json(env);
   r["versions"] = {{"agent", "hilbench-agent 0.1.0"},
                    {"firmware", info.firmware},
                    {"runtime", info.runtime},
