@@ -5,14 +5,13 @@
 // API's message in what()), kTransport/kTimeout when it could not be reached.
 #pragma once
 
-#include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/http_client.h"
+#include "url.h"
 
 namespace hb_cli::gate {
 
@@ -34,20 +33,6 @@ class ApiClient {
   }
   hb::agent::HttpClient http_;
 };
-
-inline std::string url_encode(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      o += static_cast<char>(c);
-    } else {
-      char b[4];
-      std::snprintf(b, sizeof b, "%%%02X", c);
-      o += b;
-    }
-  }
-  return o;
-}
 
 // $HILBENCH_SERVER, else http://127.0.0.1:8080.
 inline std::string default_server() {

@@ -16,6 +16,7 @@
 #include "gate_config.h"
 #include "gate_report.h"
 #include "gate_stats.h"
+#include "hbs/gate_json.h"
 #include "hbs/result_metrics.h"
 #include "model_cmd.h"
 #include "service_cmd.h"
@@ -330,18 +331,8 @@ void record(Context& c, GateOutcome& g) {
   json body = {{"job_id", g.job_id},
                {"model_key", g.model_key},
                {"verdict", g.verdict},
-               {"metrics", json::array()}};
+               {"metrics", hbs::gate_metrics_json(g.metrics)}};
   if (g.baseline_job_id) body["baseline_job_id"] = g.baseline_job_id;
-  for (const auto& m : g.metrics) {
-    auto num = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
-    body["metrics"].push_back({{"metric", m.metric},
-                               {"baseline", num(m.baseline)},
-                               {"candidate", m.candidate},
-                               {"delta", num(m.delta)},
-                               {"threshold", num(m.threshold)},
-                               {"verdict", m.verdict},
-                               {"detail", m.detail}});
-  }
   try {
     g.gate_id = c.api->post("/api/v1/gates", body).value("id", int64_t{0});
   } catch (const std::exception& e) {

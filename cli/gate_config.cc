@@ -45,24 +45,38 @@ std::string strip_comment(const std::string& s) {
   return s;
 }
 
+// Walks a flow value one character at a time, tracking quotes and {} / []
+// nesting, so a caller can find its separators.
+class FlowScanner {
+ public:
+  // Takes the next character; true when it is plain text at the top level:
+  // outside quotes and brackets, and not a quote or bracket itself.
+  bool top_level(char c) {
+    if (quote_) {
+      if (c == quote_) quote_ = 0;
+    } else if (c == '\'' || c == '"') {
+      quote_ = c;
+    } else if (c == '{' || c == '[') {
+      ++depth_;
+    } else if (c == '}' || c == ']') {
+      --depth_;
+    } else {
+      return depth_ == 0;
+    }
+    return false;
+  }
+
+ private:
+  char quote_ = 0;
+  int depth_ = 0;
+};
+
 // The offset of the ':' that ends a mapping key (followed by a space or the
 // end), outside quotes and brackets; npos if none.
 size_t key_colon(const std::string& s) {
-  char quote = 0;
-  int depth = 0;
+  FlowScanner scan;
   for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    } else if (c == ':' && depth == 0 && (i + 1 == s.size() || s[i + 1] == ' ')) {
-      return i;
-    }
+    if (scan.top_level(s[i]) && s[i] == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return i;
   }
   return std::string::npos;
 }
@@ -78,19 +92,10 @@ std::string unquote_key(const std::string& k, int line) {
 // Splits "a, b, {c: d}" at top-level commas.
 std::vector<std::string> split_flow(const std::string& s) {
   std::vector<std::string> out;
-  char quote = 0;
-  int depth = 0;
+  FlowScanner scan;
   std::string cur;
   for (char c : s) {
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    } else if (c == ',' && depth == 0) {
+    if (scan.top_level(c) && c == ',') {
       out.push_back(trim(cur));
       cur.clear();
       continue;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "hbs/gate_json.h"
 #include "hbs/result_metrics.h"
 
 namespace hb_cli::gate {
@@ -107,6 +108,25 @@ std::string cell(const std::string& s) {
 
 std::string short_sha(const std::string& s) { return s.size() > 12 ? s.substr(0, 12) : s; }
 
+// One outcome's JUnit test cases: one a metric, and one more (an error) when
+// the gate could not decide.
+struct JunitCounts {
+  int tests = 0, failures = 0, errors = 0;
+};
+
+JunitCounts junit_counts(const GateOutcome& g) {
+  JunitCounts c;
+  for (const auto& m : g.metrics) {
+    ++c.tests;
+    c.failures += m.verdict == "regression";
+  }
+  if (g.verdict == "error") {
+    ++c.tests;
+    ++c.errors;
+  }
+  return c;
+}
+
 }  // namespace
 
 std::string format_value(const std::string& metric, double v) {
@@ -166,39 +186,22 @@ std::string markdown(const std::vector<GateOutcome>& outcomes, const std::string
 }
 
 std::string junit_xml(const std::vector<GateOutcome>& outcomes) {
-  int tests = 0, failures = 0, errors = 0;
+  JunitCounts all;
   for (const auto& g : outcomes) {
-    if (g.verdict == "error" && g.metrics.empty()) {
-      ++tests;
-      ++errors;
-      continue;
-    }
-    for (const auto& m : g.metrics) {
-      ++tests;
-      failures += m.verdict == "regression";
-    }
-    if (g.verdict == "error") {
-      ++tests;
-      ++errors;
-    }
+    const JunitCounts c = junit_counts(g);
+    all.tests += c.tests;
+    all.failures += c.failures;
+    all.errors += c.errors;
   }
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    << "<testsuites name=\"hilbench gate\" tests=\"" << tests << "\" failures=\"" << failures
-    << "\" errors=\"" << errors << "\">\n";
+    << "<testsuites name=\"hilbench gate\" tests=\"" << all.tests << "\" failures=\""
+    << all.failures << "\" errors=\"" << all.errors << "\">\n";
   for (const auto& g : outcomes) {
     const std::string cls = "hilbench.gate." + g.model_key + "." + g.profile;
-    int t = 0, f = 0, e = 0;
-    for (const auto& m : g.metrics) {
-      ++t;
-      f += m.verdict == "regression";
-    }
-    if (g.verdict == "error") {
-      ++t;
-      ++e;
-    }
-    o << "  <testsuite name=\"" << xml_escape(cls) << "\" tests=\"" << t << "\" failures=\"" << f
-      << "\" errors=\"" << e << "\">\n";
+    const JunitCounts c = junit_counts(g);
+    o << "  <testsuite name=\"" << xml_escape(cls) << "\" tests=\"" << c.tests << "\" failures=\""
+      << c.failures << "\" errors=\"" << c.errors << "\">\n";
     for (const auto& m : g.metrics) {
       o << "    <testcase classname=\"" << xml_escape(cls) << "\" name=\"" << xml_escape(m.metric)
         << "\">";
@@ -228,18 +231,8 @@ std::string junit_xml(const std::vector<GateOutcome>& outcomes) {
 
 json report_json(const std::vector<GateOutcome>& outcomes, const std::string& branch,
                  const std::string& commit) {
-  auto num = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   json gates = json::array();
   for (const auto& g : outcomes) {
-    json ms = json::array();
-    for (const auto& m : g.metrics)
-      ms.push_back({{"metric", m.metric},
-                    {"baseline", num(m.baseline)},
-                    {"candidate", m.candidate},
-                    {"delta", num(m.delta)},
-                    {"threshold", num(m.threshold)},
-                    {"verdict", m.verdict},
-                    {"detail", m.detail}});
     gates.push_back(
         {{"model_key", g.model_key},
          {"source", g.source},
@@ -253,7 +246,7 @@ json report_json(const std::vector<GateOutcome>& outcomes, const std::string& br
          {"verdict", g.verdict},
          {"message", g.message},
          {"accepted", g.accepted},
-         {"metrics", ms}});
+         {"metrics", hbs::gate_metrics_json(g.metrics)}});
   }
   return {{"verdict", overall_verdict(outcomes)},
           {"exit_code", exit_code(outcomes)},

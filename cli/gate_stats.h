@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hbs/store.h"
+
 namespace hb_cli::gate {
 
 // A metric may grow by max(absolute, relative * |baseline|) and still pass.
@@ -65,15 +67,12 @@ struct MetricInput {
   Threshold threshold;
 };
 
-struct MetricVerdict {
-  std::string metric;
-  std::optional<double> baseline;
-  double candidate = 0;
-  std::optional<double> delta;      // candidate - baseline (or of the window medians)
-  std::optional<double> threshold;  // the largest delta that passes
-  std::string verdict;              // "pass", "regression", "no_baseline"
-  std::string detail;               // how it was decided
-};
+// One metric's verdict: the service's GateMetric (hbs/store.h), so the gate
+// sends and reports it in the same JSON (hbs/gate_json.h). baseline, delta
+// (candidate - baseline, or of the window medians) and threshold (the largest
+// delta that passes) are absent without a baseline; verdict is "pass",
+// "regression" or "no_baseline"; detail says how it was decided.
+using MetricVerdict = hbs::GateMetric;
 
 MetricVerdict judge(const MetricInput& in, const NoiseOptions& noise);
 

@@ -20,6 +20,7 @@
 #include "agent/http_client.h"
 #include "board_cmd.h"
 #include "model_cmd.h"
+#include "url.h"
 
 namespace hb_cli {
 namespace {
@@ -196,20 +197,6 @@ std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw UsageError{"cannot read " + path};
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-std::string url_encode(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      o += static_cast<char>(c);
-    } else {
-      char b[4];
-      std::snprintf(b, sizeof b, "%%%02X", c);
-      o += b;
-    }
-  }
-  return o;
 }
 
 // ---- formatting -------------------------------------------------------------------

@@ -1,6 +1,7 @@
-# The CI gate (issue 5): the CLI reads the gate metrics' one definition from
-# the service's headers (hbs/result_metrics.h, header-only), and the gate
-# suite (tests/gate) drives real hilbenchd and hilbench processes.
+# The CI gate (issue 5): the CLI reads the gate metrics' one definition and
+# their verdicts' JSON from the service's headers (hbs/result_metrics.h,
+# hbs/gate_json.h; header-only), and the gate suite (tests/gate) drives real
+# hilbenchd and hilbench processes.
 target_include_directories(hilbench PRIVATE "${CMAKE_SOURCE_DIR}/server/include")
 if(TARGET hb_gate_tests)
   add_dependencies(hb_gate_tests hilbenchd hilbench)

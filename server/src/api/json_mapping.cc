@@ -5,6 +5,7 @@
 
 #include "api/api_error.h"
 #include "hbc/model.h"
+#include "hbs/gate_json.h"
 
 namespace hbs::api {
 
@@ -140,16 +141,6 @@ json to_json(const Baseline& b) {
 }
 
 json to_json(const GateRecord& g) {
-  auto num = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
-  json metrics = json::array();
-  for (const GateMetric& m : g.metrics)
-    metrics.push_back({{"metric", m.metric},
-                       {"baseline", num(m.baseline)},
-                       {"candidate", m.candidate},
-                       {"delta", num(m.delta)},
-                       {"threshold", num(m.threshold)},
-                       {"verdict", m.verdict},
-                       {"detail", m.detail}});
   return {{"id", g.id},
           {"job_id", g.job_id},
           {"baseline_job_id", g.baseline_job_id ? json(g.baseline_job_id) : json(nullptr)},
@@ -160,7 +151,7 @@ json to_json(const GateRecord& g) {
           {"branch", g.branch},
           {"commit", g.commit},
           {"created_at_ms", g.created_ms},
-          {"metrics", metrics}};
+          {"metrics", gate_metrics_json(g.metrics)}};
 }
 
 json inspection_json(const hbc::InspectReport& r) {

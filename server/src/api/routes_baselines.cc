@@ -72,6 +72,14 @@ std::string artifact_id(const Job& job) {
   return job.spec.model_id.empty() ? job.spec.firmware_id : job.spec.model_id;
 }
 
+// Records (Baseline, GateRecord) as a JSON array of their to_json forms.
+template <class Record>
+json to_json_array(const std::vector<Record>& records) {
+  json out = json::array();
+  for (const Record& r : records) out.push_back(to_json(r));
+  return out;
+}
+
 }  // namespace
 
 HttpResponse list_baselines(Store& store, const HttpRequest& r) {
@@ -84,9 +92,7 @@ HttpResponse list_baselines(Store& store, const HttpRequest& r) {
     throw ApiError::BadRequest("active: must be 1, 0, true or false");
   f.active_only = active == "1" || active == "true";
   f.limit = query_limit(r, 500);
-  json out = json::array();
-  for (const auto& b : store.list_baselines(f)) out.push_back(to_json(b));
-  return HttpResponse::json(200, {{"baselines", out}});
+  return HttpResponse::json(200, {{"baselines", to_json_array(store.list_baselines(f))}});
 }
 
 HttpResponse post_baselines(Store& store, const HttpRequest& r, int64_t now_ms) {
@@ -149,9 +155,7 @@ HttpResponse post_baselines(Store& store, const HttpRequest& r, int64_t now_ms) 
   if (rows.empty())
     throw ApiError::Unprocessable("the result of job " + std::to_string(job_id) +
                                   " carries no gate metric");
-  json out = json::array();
-  for (const auto& b : store.add_baselines(rows, now_ms)) out.push_back(to_json(b));
-  return HttpResponse::json(201, {{"baselines", out}});
+  return HttpResponse::json(201, {{"baselines", to_json_array(store.add_baselines(rows, now_ms))}});
 }
 
 HttpResponse list_gates(Store& store, const HttpRequest& r) {
@@ -160,9 +164,7 @@ HttpResponse list_gates(Store& store, const HttpRequest& r) {
   f.profile = query(r, "profile");
   f.branch = query(r, "branch");
   f.limit = query_limit(r, 100);
-  json out = json::array();
-  for (const auto& g : store.list_gates(f)) out.push_back(to_json(g));
-  return HttpResponse::json(200, {{"gates", out}});
+  return HttpResponse::json(200, {{"gates", to_json_array(store.list_gates(f))}});
 }
 
 HttpResponse post_gate(Store& store, const HttpRequest& r, int64_t now_ms) {

@@ -2,6 +2,7 @@
 // gate verdicts; migration 2). Same rules as sqlite_store.cc: every method
 // takes mu_ once; a state change is one statement or one BEGIN IMMEDIATE
 // transaction.
+#include "hbs/gate_json.h"
 #include "store/sqlite_query.h"
 #include "store/sqlite_store.h"
 
@@ -33,42 +34,10 @@ Baseline read_baseline(const Query& q) {
   return b;
 }
 
-std::optional<double> opt_num(const nlohmann::json& j, const char* k) {
-  if (!j.contains(k) || !j[k].is_number()) return std::nullopt;
-  return j[k].get<double>();
-}
-
-nlohmann::json metrics_json(const std::vector<GateMetric>& ms) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const GateMetric& m : ms) {
-    auto num = [](const std::optional<double>& v) {
-      return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-    };
-    out.push_back({{"metric", m.metric},
-                   {"baseline", num(m.baseline)},
-                   {"candidate", m.candidate},
-                   {"delta", num(m.delta)},
-                   {"threshold", num(m.threshold)},
-                   {"verdict", m.verdict},
-                   {"detail", m.detail}});
-  }
-  return out;
-}
-
 std::vector<GateMetric> metrics_from(const nlohmann::json& j) {
   std::vector<GateMetric> out;
   if (!j.is_array()) throw StoreError("corrupt gate metrics");
-  for (const auto& e : j) {
-    GateMetric m;
-    m.metric = e.value("metric", "");
-    m.baseline = opt_num(e, "baseline");
-    m.candidate = e.value("candidate", 0.0);
-    m.delta = opt_num(e, "delta");
-    m.threshold = opt_num(e, "threshold");
-    m.verdict = e.value("verdict", "");
-    m.detail = e.value("detail", "");
-    out.push_back(std::move(m));
-  }
+  for (const auto& e : j) out.push_back(gate_metric_from_json(e));
   return out;
 }
 
@@ -160,7 +129,7 @@ GateRecord SqliteStore::add_gate(const GateRecord& in, int64_t now_ms) {
       .bind(6, g.verdict)
       .bind(7, g.branch)
       .bind(8, g.commit)
-      .bind(9, metrics_json(g.metrics).dump())
+      .bind(9, gate_metrics_json(g.metrics).dump())
       .bind(10, now_ms);
   if (!q.step()) throw StoreError("sqlite: INSERT INTO gates returned no id");
   g.id = q.i64(0);
