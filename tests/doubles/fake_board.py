@@ -21,6 +21,7 @@ Runs until SIGTERM/SIGINT (QEMU is stopped with it). Logs to <dir>/<uid>.log:
 every load and reset, one line each (tests read it).
 """
 import argparse
+import ctypes
 import json
 import os
 import pty
@@ -33,6 +34,12 @@ import sys
 import threading
 import time
 import tty
+
+
+def die_with_parent():
+    """In the child before exec: SIGKILL when this fake board dies, however it
+    dies (tests kill it with SIGKILL), so no emulator outlives it."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def free_port():
@@ -133,10 +140,7 @@ class FakeBoard:
                 pass
             self.board_sock = None
         if self.qemu is not None:
-            try:
-                os.killpg(self.qemu.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            self.qemu.kill()
             self.qemu.wait()
             self.qemu = None
 
@@ -151,8 +155,10 @@ class FakeBoard:
                "-icount", "shift=%d,sleep=off" % self.a.icount, "-kernel", self.elf]
         for addr, path in sorted(self.bins.items()):
             cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (path, addr)]
+        # In our process group (a test's kill of the group takes it too), and
+        # killed by the kernel if we die first.
         self.qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log,
-                                     stderr=self.log, start_new_session=True)
+                                     stderr=self.log, preexec_fn=die_with_parent)
         # wait=on: the CPU starts once the serial line is connected, so the
         # banner is never lost.
         deadline = time.time() + 10
