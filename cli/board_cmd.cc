@@ -32,6 +32,7 @@
 #include "hbc/error.h"
 #include "hbc/model.h"
 #include "model_cmd.h"
+#include "text_format.h"
 
 namespace hb_cli {
 namespace {
@@ -163,18 +164,6 @@ std::vector<uint8_t> read_bytes(const fs::path& p, bool job) {
     throw drv::DriverError::Io(m);
   }
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-std::string fmt(double v, int prec) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(prec) << v;
-  return s.str();
-}
-
-std::string with_commas(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
 }
 
 // ---- list -------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 
 #include "hbs/gate_json.h"
 #include "hbs/result_metrics.h"
+#include "text_format.h"
 
 namespace hb_cli::gate {
 
@@ -35,22 +36,6 @@ std::string overall_verdict(const std::vector<GateOutcome>& outcomes) {
 
 namespace {
 
-std::string commas(long long v) {
-  const bool neg = v < 0;
-  std::string s = std::to_string(neg ? -v : v), o;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) o += ',';
-    o += s[i];
-  }
-  return (neg ? "-" : "") + o;
-}
-
-std::string fixed(double v, int prec) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", prec, v);
-  return b;
-}
-
 std::string signed_value(const std::string& metric, double v) {
   return (v > 0 ? "+" : "") + format_value(metric, v);
 }
@@ -58,7 +43,7 @@ std::string signed_value(const std::string& metric, double v) {
 std::string percent(double delta, double base) {
   if (base == 0) return "";
   const double p = 100.0 * delta / std::fabs(base);
-  return " (" + std::string(p > 0 ? "+" : "") + fixed(p, 2) + " %)";
+  return " (" + std::string(p > 0 ? "+" : "") + fmt(p, 2) + " %)";
 }
 
 std::string verdict_mark(const std::string& v) {
@@ -131,11 +116,11 @@ JunitCounts junit_counts(const GateOutcome& g) {
 
 std::string format_value(const std::string& metric, double v) {
   if (metric == "latency_us") {
-    if (std::fabs(v) >= 1000) return fixed(v / 1000.0, 3) + " ms";
-    return fixed(v, 1) + " us";
+    if (std::fabs(v) >= 1000) return fmt(v / 1000.0, 3) + " ms";
+    return fmt(v, 1) + " us";
   }
-  if (metric == "energy_uj") return fixed(v, 2) + " uJ";
-  return commas(std::llround(v)) + " " + hbs::metrics::unit_of(metric);
+  if (metric == "energy_uj") return fmt(v, 2) + " uJ";
+  return with_commas(std::llround(v)) + " " + hbs::metrics::unit_of(metric);
 }
 
 std::string markdown(const std::vector<GateOutcome>& outcomes, const std::string& branch,

@@ -22,6 +22,7 @@
 #include "hbc/compile.h"
 #include "hbc/error.h"
 #include "hbc/model.h"
+#include "text_format.h"
 
 namespace hb_cli {
 
@@ -119,12 +120,6 @@ hbc::CompileOptions options(const Args& a) {
 }
 
 std::string shape_json_str(const std::vector<int32_t>& s) { return hbc::shape_str(s); }
-
-std::string with_commas(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;

@@ -20,6 +20,7 @@
 #include "agent/http_client.h"
 #include "board_cmd.h"
 #include "model_cmd.h"
+#include "text_format.h"
 #include "url.h"
 
 namespace hb_cli {
@@ -201,21 +202,6 @@ std::string read_file(const std::string& path) {
 
 // ---- formatting -------------------------------------------------------------------
 
-std::string fmt(double v, int prec) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(prec) << v;
-  return s.str();
-}
-
-std::string with_commas(uint64_t v) {
-  std::string s = std::to_string(v), o;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) o += ',';
-    o += s[i];
-  }
-  return o;
-}
-
 std::optional<double> num(const json& j, const char* key) {
   if (!j.is_object()) return std::nullopt;
   auto it = j.find(key);
@@ -304,6 +290,8 @@ void print_result(const json& rec, std::ostream& out) {
     out << "  instructions / inference  " << with_commas(static_cast<uint64_t>(std::llround(*ipi)))
         << "\n";
   }
+  if (lat.contains("time_basis") && lat["time_basis"].is_string())
+    out << "  time basis  " << lat["time_basis"].get<std::string>() << "\n";
   if (auto c = num(lat, "cycles_per_inference")) {
     out << "  cycles / inference        " << with_commas(static_cast<uint64_t>(std::llround(*c)))
         << "\n";
@@ -334,7 +322,10 @@ void print_result(const json& rec, std::ostream& out) {
       out << "  #" << std::left << std::setw(4) << idx << std::setw(20) << str(*l, "op", "?")
           << std::right << std::setw(14) << with_commas(static_cast<uint64_t>(std::llround(cost)))
           << " " << std::left << std::setw(12) << unit << std::right << std::setw(6)
-          << fmt(total > 0 ? 100.0 * cost / total : 0.0, 1) << "%\n";
+          << fmt(total > 0 ? 100.0 * cost / total : 0.0, 1) << "%";
+      if (l->contains("us") && (*l)["us"].is_number())
+        out << std::setw(12) << fmt((*l)["us"].get<double>() / 1000, 3) << " ms";
+      out << "\n";
     }
   }
 

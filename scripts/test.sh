@@ -4,24 +4,25 @@
 #   build-asan/  unit and integration suites under ASan + UBSan
 #   build/       the same suites optimised, the oracle comparison, the
 #                Cortex-M cross-build checks and the fuzzer smoke runs
-# A format check runs first and only warns for now.
+# A format check runs first: a file that differs from .clang-format fails the
+# run (after the tests, so they still report).
 # Extra arguments go to both ctest runs (e.g. -L unit, -R golden).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/build.sh
 
+jobs=${HB_JOBS:-2}
+status=0
 if command -v clang-format >/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then
   unformatted=$(scripts/format.sh --check || true)
   if [ -n "$unformatted" ]; then
-    echo "format: WARNING: $(wc -l <<<"$unformatted") files differ from .clang-format" \
+    echo "format: FAILED: $(wc -l <<<"$unformatted") files differ from .clang-format" \
          "(run scripts/format.sh):"
     sed 's/^/  /' <<<"$unformatted"
+    status=1
   fi
 fi
-
-jobs=${HB_JOBS:-2}
-status=0
 echo "test: build-asan/ (ASan + UBSan)"
 ctest --test-dir build-asan --output-on-failure -j "$jobs" "$@" || status=1
 echo "test: build/"

@@ -276,6 +276,11 @@ TEST_CASE("agent: a kws job end to end on an emulated mps2-an386") {
   CHECK(r["latency"]["windows"][0]["runs"] == 3);
   CHECK(r["latency"]["instructions_per_inference"].get<double>() > 1e6);
   CHECK(r["latency"]["agree"] == true);
+  // Emulated latency is the instruction count at the profile's 25 MHz, one
+  // per cycle (as `hilbench board run`), not QEMU's 2^5 ns per instruction.
+  const double ipi = r["latency"]["instructions_per_inference"];
+  CHECK(r["latency"]["time_at_clock_us"].get<double>() == doctest::Approx(ipi / 25.0));
+  CHECK(r["latency"]["mean_us"].get<double>() == doctest::Approx(ipi / 25.0).epsilon(0.005));
   CHECK(r["layers"].size() == 13);
   CHECK(r["memory"]["arena_bytes"].get<double>() > 8000);
   for (auto it = r["memory"].begin(); it != r["memory"].end(); ++it)

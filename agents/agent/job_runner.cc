@@ -38,7 +38,9 @@ const char* to_string(FailureType t) {
 
 namespace {
 
-constexpr const char* kEmulatedMethod = "emulated: instruction count, no pipeline/cache model";
+constexpr const char* kEmulatedMethod =
+    "emulated: instruction count at the profile clock (1 instruction per cycle), no pipeline/cache "
+    "model";
 
 // The result's energy block: an estimate from the profile's power model and
 // the measured time per inference (us), named by `time_basis`; or why there
@@ -68,6 +70,26 @@ std::string fmt(double v, int prec) {
   char b[64];
   std::snprintf(b, sizeof b, "%.*f", prec, v);
   return b;
+}
+
+// Emulated boards run under -icount shift=N: the DUT's timer measures virtual
+// time, 2^N ns per instruction, which is not the board's clock
+// period. Results report the instruction count at the profile's clock, one
+// instruction per cycle (as `hilbench board run` does), so every time the DUT
+// reports is multiplied by this factor (1 on real boards).
+double emulated_time_scale(const drv::DeviceProfile& profile) {
+  if (!profile.emulated || !profile.qemu || profile.clock_hz == 0) return 1.0;
+  return 1e9 /
+         (std::ldexp(1.0, profile.qemu->icount_shift) * static_cast<double>(profile.clock_hz));
+}
+
+// The latency block's description of how emulated times were obtained.
+std::string emulated_time_basis(const drv::DeviceProfile& profile) {
+  return "instructions at the profile clock of " + fmt(profile.clock_hz / 1e6, 3) +
+         " MHz, 1 per cycle: the DUT timer's virtual time under -icount shift=" +
+         std::to_string(profile.qemu->icount_shift) + " (" +
+         fmt(std::ldexp(1.0, profile.qemu->icount_shift), 0) + " ns per instruction) x " +
+         fmt(emulated_time_scale(profile), 4);
 }
 
 std::string hex_bytes(const std::vector<uint8_t>& v, size_t max) {
@@ -251,13 +273,14 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
   }
 
   // ---- figures: µs per inference from the DUT's two timestamps ----
+  const double scale = emulated_time_scale(profile);
   std::vector<double> per;
   uint64_t insns = 0;
   bool all_insns = true;
   json jw = json::array();
   for (size_t i = 0; i < windows.size(); ++i) {
     const auto& w = windows[i];
-    const double u = *w.infer.us_per_inference();
+    const double u = *w.infer.us_per_inference() * scale;
     per.push_back(u);
     json o = {{"index", i},
               {"runs", w.infer.iterations},
@@ -278,7 +301,9 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
   for (double v : per) mean += v;
   mean /= per.size();
   json lat;
-  lat["method"] = profile.emulated ? "DUT timestamps (emulated time)" : "DUT timestamps (measured)";
+  lat["method"] = profile.emulated ? "DUT timestamps (emulated: instructions at the profile clock)"
+                                   : "DUT timestamps (measured)";
+  if (profile.emulated && profile.qemu) lat["time_basis"] = emulated_time_basis(profile);
   lat["median_us"] = median_of(per);
   lat["mean_us"] = mean;
   lat["min_us"] = *std::min_element(per.begin(), per.end());
@@ -292,12 +317,14 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
         static_cast<double>(insns) / (static_cast<double>(job.runs) * windows.size());
     lat["instructions_per_inference"] = ipi;
     lat["icount_shift"] = profile.qemu->icount_shift;
-    lat["instruction_time_us"] = ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
+    if (profile.clock_hz) lat["time_at_clock_us"] = ipi / profile.clock_hz * 1e6;
   }
 
-  const json energy = energy_json(env, profile, mean,
-                                  profile.emulated ? "DUT timestamps per inference (emulated time)"
-                                                   : "DUT timestamps per inference (measured)");
+  const json energy =
+      energy_json(env, profile, mean,
+                  profile.emulated ? "DUT timestamps per inference (emulated: instructions at the "
+                                     "profile clock)"
+                                   : "DUT timestamps per inference (measured)");
 
   json r;
   r["latency"] = lat;
@@ -499,7 +526,8 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   const double timer_hz = windows.back().latency.timer_hz
                               ? static_cast<double>(*windows.back().latency.timer_hz)
                               : static_cast<double>(profile.timer_hz);
-  auto us = [&](uint64_t ticks) { return timer_hz > 0 ? ticks / timer_hz * 1e6 : 0.0; };
+  const double scale = emulated_time_scale(profile);
+  auto us = [&](uint64_t ticks) { return timer_hz > 0 ? ticks / timer_hz * 1e6 * scale : 0.0; };
   std::vector<double> medians;
   uint64_t tmin = UINT64_MAX, tmax = 0, ttotal = 0, tcount = 0, insns = 0;
   bool all_insns = true;
@@ -542,17 +570,19 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   lat["max_us"] = us(tmax);
   lat["timer"] = windows.back().latency.timer;
   lat["timer_hz"] = timer_hz;
+  if (profile.emulated && profile.qemu) lat["time_basis"] = emulated_time_basis(profile);
   lat["windows"] = jwindows;
   if (all_insns && tcount) {
     const double ipi =
         static_cast<double>(insns) / (static_cast<double>(job.runs) * windows.size());
     lat["instructions_per_inference"] = ipi;
-    if (profile.qemu) {
+    if (profile.qemu && profile.clock_hz) {
+      // The plugin's count against the DUT timer: both at the profile clock.
       lat["icount_shift"] = profile.qemu->icount_shift;
-      const double insn_us = ipi * std::ldexp(1.0, profile.qemu->icount_shift) / 1000.0;
-      lat["instruction_time_us"] = insn_us;
+      const double clock_us = ipi / profile.clock_hz * 1e6;
+      lat["time_at_clock_us"] = clock_us;
       if (mean_us > 0) {
-        const double rel = std::fabs(insn_us - mean_us) / mean_us;
+        const double rel = std::fabs(clock_us - mean_us) / mean_us;
         lat["instructions_vs_ticks_rel_diff"] = rel;
         lat["agree"] = rel < 0.005;
       }
@@ -592,7 +622,8 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
   }
 
   const json energy = energy_json(env, profile, mean_us,
-                                  profile.emulated ? "SysTick time per inference (emulated)"
+                                  profile.emulated ? "instructions per inference at the "
+                                                     "profile clock (emulated)"
                                                    : "measured time per inference (board timer)");
 
   size_t mismatches = 0;

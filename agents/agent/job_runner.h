@@ -19,7 +19,7 @@
 // (job error) -> boot it (no banner in time: infrastructure, "board did not
 // boot") -> name, profile -> upload the LCG input sized for the reported model
 // tag -> `windows` x infer runs warmup, latency from the DUT's m-lap-us
-// timestamps (emulated time) -> output_check "not applicable".
+// timestamps (emulated: at the profile clock) -> output_check "not applicable".
 // A failed output comparison is still a result (output_check.passed false),
 // not a failure: the numbers are real, and the user must see the mismatch.
 #pragma once

@@ -234,7 +234,8 @@ TEST_CASE("compile: float32 compute is refused with op, node and dtype") {
 }
 
 TEST_CASE("preserved inputs survive a run; clobbered ones may not, in a smaller arena") {
-  hbc::Model m = hbc::read_tflite_file(std::string(HB_SHARED_DIR) + "/models/pretrainedResnet_quant.tflite");
+  hbc::Model m =
+      hbc::read_tflite_file(std::string(HB_SHARED_DIR) + "/models/pretrainedResnet_quant.tflite");
   hbc::CompileOptions keep;
   hbc::CompileOptions clobber;
   clobber.preserve_inputs = false;
@@ -259,6 +260,7 @@ TEST_CASE("preserved inputs survive a run; clobbered ones may not, in a smaller 
   for (uint32_t i = 0; i < plan.tensors[in].bytes; ++i) x[i] = uint8_t(i * 7 + 3);
   REQUIRE(hb_invoke(&plan, arena, nullptr) == HB_OK);
   bool intact = true;
-  for (uint32_t i = 0; i < plan.tensors[in].bytes; ++i) intact = intact && x[i] == uint8_t(i * 7 + 3);
+  for (uint32_t i = 0; i < plan.tensors[in].bytes; ++i)
+    intact = intact && x[i] == uint8_t(i * 7 + 3);
   CHECK(intact);
 }

@@ -49,8 +49,8 @@ struct LoadedPlan {
     arena_store.resize(h->arena_size / 8 + 4);
     auto p = reinterpret_cast<uintptr_t>(arena_store.data());
     arena = reinterpret_cast<uint8_t*>((p + 15) & ~uintptr_t{15});
-    hb_status st = hb_plan_init(&plan, plan_store.data(), static_cast<uint32_t>(bytes.size()),
-                                h->arena_size);
+    hb_status st =
+        hb_plan_init(&plan, plan_store.data(), static_cast<uint32_t>(bytes.size()), h->arena_size);
     REQUIRE_MESSAGE(st == HB_OK, "hb_plan_init: " << hb_status_name(st));
   }
 
@@ -90,8 +90,7 @@ struct LayerCheck {
     if (it == self->expected.end()) return;
     uint16_t id = op->tensors[op->n_inputs];
     const hb_tensor& t = self->lp->plan.tensors[id];
-    auto* d = static_cast<const int8_t*>(
-        hb_tensor_data(&self->lp->plan, self->lp->arena, id));
+    auto* d = static_cast<const int8_t*>(hb_tensor_data(&self->lp->plan, self->lp->arena, id));
     ++self->checked;
     if (!self->first_divergence.empty()) return;
     const auto& want = it->second;
@@ -109,9 +108,8 @@ struct LayerCheck {
     }
     if (mismatches) {
       std::ostringstream s;
-      s << "first divergent layer: op " << op->source_index << " " << hb_op_name(op->opcode)
-        << ": " << mismatches << " of " << want.size() << " bytes differ (max |diff| "
-        << max_diff << ")";
+      s << "first divergent layer: op " << op->source_index << " " << hb_op_name(op->opcode) << ": "
+        << mismatches << " of " << want.size() << " bytes differ (max |diff| " << max_diff << ")";
       self->first_divergence = s.str();
     }
   }
@@ -126,7 +124,8 @@ TEST_CASE("runtime output equals TFLM golden output for every shared model and c
   for (const auto& m : manifest["models"]) {
     const std::string name = m["name"];
     SUBCASE(name.c_str()) {
-      hbc::Model model = hbc::read_tflite_file(shared_dir() + "/models/" + m["file"].get<std::string>());
+      hbc::Model model =
+          hbc::read_tflite_file(shared_dir() + "/models/" + m["file"].get<std::string>());
       CHECK(model.sha256 == m["sha256"].get<std::string>());
       hbc::CompileOptions opts;  // double rounding, as TFLM's reference kernels
       LoadedPlan lp(hbc::compile_plan(model, opts));
@@ -140,7 +139,8 @@ TEST_CASE("runtime output equals TFLM golden output for every shared model and c
         hb_hooks hooks{nullptr, &LayerCheck::on_end, &lc};
         if (c.contains("tensors")) {
           for (const auto& t : c["tensors"])
-            lc.expected[t["op_index"].get<uint32_t>()] = read_bytes(dir + t["file"].get<std::string>());
+            lc.expected[t["op_index"].get<uint32_t>()] =
+                read_bytes(dir + t["file"].get<std::string>());
         }
         REQUIRE(hb_invoke(&lp.plan, lp.arena, &hooks) == HB_OK);
         std::vector<uint8_t> want = read_bytes(dir + c["output"].get<std::string>());

@@ -22,23 +22,29 @@ struct CompileOptions {
 // One row of `hilbench model inspect`.
 struct OpReport {
   int index = -1;
-  std::string op;                     // TFLite operator name
-  std::vector<std::string> inputs;    // "1x49x10x1 int8" (or "-" for absent)
+  std::string op;                   // TFLite operator name
+  std::vector<std::string> inputs;  // "1x49x10x1 int8" (or "-" for absent)
   std::vector<std::string> outputs;
   uint64_t macs = 0;
   bool supported = true;
-  std::string error;                  // why it is not supported
+  std::string error;  // why it is not supported
 };
 
 struct InspectReport {
   std::string sha256;
   std::vector<OpReport> ops;
   uint64_t total_macs = 0;
-  uint64_t weight_bytes = 0;          // bytes of constant tensors the plan stores
-  uint32_t arena_bytes = 0;           // planned arena (0 if not compilable)
+  uint64_t weight_bytes = 0;  // bytes of constant tensors the plan stores
+  uint32_t arena_bytes = 0;   // planned arena (0 if not compilable)
   uint32_t plan_bytes = 0;
   std::vector<OpReport> unsupported;  // subset of ops
-  struct Io { std::string name; std::vector<int32_t> shape; DType dtype; float scale; int64_t zero_point; };
+  struct Io {
+    std::string name;
+    std::vector<int32_t> shape;
+    DType dtype;
+    float scale;
+    int64_t zero_point;
+  };
   std::vector<Io> inputs, outputs;
 };
 

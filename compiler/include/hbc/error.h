@@ -27,10 +27,14 @@ class CompileError : public std::runtime_error {
   Kind kind() const { return kind_; }
   const char* kind_name() const {
     switch (kind_) {
-      case Kind::kMalformed: return "malformed model";
-      case Kind::kUnsupported: return "unsupported";
-      case Kind::kInvalid: return "invalid model";
-      case Kind::kIo: return "i/o error";
+      case Kind::kMalformed:
+        return "malformed model";
+      case Kind::kUnsupported:
+        return "unsupported";
+      case Kind::kInvalid:
+        return "invalid model";
+      case Kind::kIo:
+        return "i/o error";
     }
     return "error";
   }

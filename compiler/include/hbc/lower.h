@@ -38,12 +38,12 @@ struct OverlapHint {
 };
 
 struct LoweredOp {
-  uint16_t opcode = 0;              // hb_opcode
-  std::vector<int> inputs;          // model tensor index per input slot; -1 = absent
-  std::vector<int> outputs;         // model tensor index per output slot
-  std::vector<uint8_t> params;      // bytes of the opcode's params struct
-  uint32_t scratch_bytes = 0;       // arena scratch needed during this op
-  uint64_t macs = 0;                // multiply-accumulates (for inspect and reports)
+  uint16_t opcode = 0;                // hb_opcode
+  std::vector<int> inputs;            // model tensor index per input slot; -1 = absent
+  std::vector<int> outputs;           // model tensor index per output slot
+  std::vector<uint8_t> params;        // bytes of the opcode's params struct
+  uint32_t scratch_bytes = 0;         // arena scratch needed during this op
+  uint64_t macs = 0;                  // multiply-accumulates (for inspect and reports)
   std::vector<OverlapHint> overlaps;  // permitted placements (optional)
 
   template <typename T>

@@ -63,13 +63,15 @@ void run_both(const Geo& g, std::vector<int8_t>* separate, std::vector<int8_t>* 
   std::mt19937 rng(static_cast<unsigned>(g.in_h * 131 + g.out_c * 7 + g.kh));
   auto r = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   const hb_shape4 is{g.n, g.in_h, g.in_w, g.in_c};
-  const hb_shape4 ws = g.dw ? hb_shape4{1, g.kh, g.kw, g.out_c} : hb_shape4{g.out_c, g.kh, g.kw, g.in_c};
+  const hb_shape4 ws =
+      g.dw ? hb_shape4{1, g.kh, g.kw, g.out_c} : hb_shape4{g.out_c, g.kh, g.kw, g.in_c};
   const hb_shape4 os{g.n, g.out_h, g.out_w, g.out_c};
   std::vector<int8_t> in(static_cast<size_t>(g.n * g.in_h * g.in_w * g.in_c));
   for (auto& v : in) v = static_cast<int8_t>(r(-128, 127));
   std::vector<int8_t> w(static_cast<size_t>(ws.n * ws.h * ws.w * ws.c));
   for (auto& v : w) v = static_cast<int8_t>(r(-128, 127));
-  std::vector<int32_t> mult(static_cast<size_t>(g.out_c), 1 << 30), shift(static_cast<size_t>(g.out_c), -6);
+  std::vector<int32_t> mult(static_cast<size_t>(g.out_c), 1 << 30),
+      shift(static_cast<size_t>(g.out_c), -6);
   const hb_requant rq{mult.data(), shift.data(), 0};
   hb_conv_params p{};
   p.stride_h = p.stride_w = static_cast<int16_t>(g.stride);

@@ -17,8 +17,9 @@
 #include "hb_board.h"
 
 #define CLOCK_BASE 0x40000000u
-#define P0_BASE 0x50000000u /* GPIO P0, PS 6.9.2: OUTSET 0x508, OUTCLR 0x50C, PIN_CNF[n] 0x700+4n \
-                             */
+#define P0_BASE                                                                     \
+  0x50000000u /* GPIO P0, PS 6.9.2: OUTSET 0x508, OUTCLR 0x50C, PIN_CNF[n] 0x700+4n \
+               */
 #define UARTE0_BASE 0x40002000u
 #define UARTE(off) HB_REG32(UARTE0_BASE + (off))
 /* UARTE0 registers (PS 6.34.10). */

@@ -29,8 +29,9 @@
 #define IO_BANK0_BASE 0x40014000u /* GPIOn_CTRL at 0x04 + 8n, FUNCSEL 4:0 (2.19.6.1) */
 #define FUNCSEL_UART 2u
 #define FUNCSEL_SIO 5u
-#define SIO_BASE 0xD0000000u /* GPIO_OUT_SET 0x14, GPIO_OUT_CLR 0x18, GPIO_OE_SET 0x24 (2.3.1.7) \
-                              */
+#define SIO_BASE                                                                  \
+  0xD0000000u /* GPIO_OUT_SET 0x14, GPIO_OUT_CLR 0x18, GPIO_OE_SET 0x24 (2.3.1.7) \
+               */
 #define UART0_BASE 0x40034000u
 #define PIN_TS 2u
 

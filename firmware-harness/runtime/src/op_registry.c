@@ -4,7 +4,7 @@
 
 #include "hb/op_context.h"
 
-#define HB_DECLARE_OP(name)                                  \
+#define HB_DECLARE_OP(name)                                 \
   hb_status hb_op_##name##_check(const hb_op_check_ctx *c); \
   void hb_op_##name##_eval(const hb_op_ctx *c);
 
@@ -45,10 +45,13 @@ HB_DECLARE_OP(dequantize)
 #define HB_IS_ONE_(val) HB_IS_ONE__(HB_PLACEHOLDER_##val)
 #define HB_IS_ONE__(arg_or_junk) HB_SECOND(arg_or_junk 1, 0, ~)
 #define HB_OP_ENTRY(code, str, name)                                    \
-  {code, str, HB_IS_ONE(HB_WITH_##name) ? hb_op_##name##_check : NULL, \
-   HB_IS_ONE(HB_WITH_##name) ? hb_op_##name##_eval : NULL}
+  {                                                                     \
+    code, str, HB_IS_ONE(HB_WITH_##name) ? hb_op_##name##_check : NULL, \
+        HB_IS_ONE(HB_WITH_##name) ? hb_op_##name##_eval : NULL          \
+  }
 #else
-#define HB_OP_ENTRY(code, str, name) {code, str, hb_op_##name##_check, hb_op_##name##_eval}
+#define HB_OP_ENTRY(code, str, name) \
+  { code, str, hb_op_##name##_check, hb_op_##name##_eval }
 #endif
 
 /* Indexed by opcode: entry i has opcode i (0 is unused). */

@@ -1,7 +1,7 @@
 /* plan_loader.c: validates a plan completely before anything runs.
  *
  * Order matters: the header's sizes are checked before the CRC is computed
-* over them (the CRC covers every byte but its own field, so also
+ * over them (the CRC covers every byte but its own field, so also
  * version_minor), the CRC before any table is trusted, the tables' bounds before
  * their records are read, and every record before an op's own check sees it.
  * All arithmetic on untrusted values is done in 64 bits so nothing wraps. */
@@ -13,12 +13,18 @@
 
 static uint32_t dtype_size(uint8_t dtype) {
   switch (dtype) {
-    case HB_DT_INT8: return 1;
-    case HB_DT_INT16: return 2;
-    case HB_DT_INT32: return 4;
-    case HB_DT_INT64: return 8;
-    case HB_DT_FLOAT32: return 4;
-    default: return 0;
+    case HB_DT_INT8:
+      return 1;
+    case HB_DT_INT16:
+      return 2;
+    case HB_DT_INT32:
+      return 4;
+    case HB_DT_INT64:
+      return 8;
+    case HB_DT_FLOAT32:
+      return 4;
+    default:
+      return 0;
   }
 }
 
@@ -133,8 +139,7 @@ hb_status hb_plan_init(hb_plan *plan, const void *data, uint32_t size, uint32_t 
 
   hb_status st = check_header(h, size, arena_capacity);
   if (st != HB_OK) return st;
-  if (hb_plan_crc(base, h->total_size) != h->crc32)
-    return HB_ERR_BAD_CRC;
+  if (hb_plan_crc(base, h->total_size) != h->crc32) return HB_ERR_BAD_CRC;
   st = check_tables(h);
   if (st != HB_OK) return st;
 

@@ -18,7 +18,8 @@ namespace {
 
 std::vector<uint8_t> kws_plan() {
   static std::vector<uint8_t> plan = [] {
-    hbc::Model m = hbc::read_tflite_file(std::string(HB_SHARED_DIR) + "/models/kws_ref_model.tflite");
+    hbc::Model m =
+        hbc::read_tflite_file(std::string(HB_SHARED_DIR) + "/models/kws_ref_model.tflite");
     return hbc::compile_plan(m, hbc::CompileOptions{});
   }();
   return plan;
@@ -28,14 +29,13 @@ std::vector<uint8_t> kws_plan() {
 struct Buf {
   std::vector<uint32_t> words;
   uint32_t size;
-  explicit Buf(const std::vector<uint8_t>& b) : words((b.size() + 3) / 4), size(uint32_t(b.size())) {
+  explicit Buf(const std::vector<uint8_t>& b)
+      : words((b.size() + 3) / 4), size(uint32_t(b.size())) {
     std::memcpy(words.data(), b.data(), b.size());
   }
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(words.data()); }
   hb_plan_header* header() { return reinterpret_cast<hb_plan_header*>(words.data()); }
-  void fix_crc() {
-    header()->crc32 = hb_plan_crc(bytes(), header()->total_size);
-  }
+  void fix_crc() { header()->crc32 = hb_plan_crc(bytes(), header()->total_size); }
   hb_status init(uint32_t arena = 1u << 20) {
     hb_plan p;
     return hb_plan_init(&p, words.data(), size, arena);
@@ -57,7 +57,9 @@ TEST_CASE("a good plan loads; header problems get their own codes") {
   REQUIRE(good.init() == HB_OK);
   CHECK(good.header()->arena_size > 0);
 
-  SUBCASE("arena too small") { CHECK(good.init(good.header()->arena_size - 1) == HB_ERR_ARENA_TOO_SMALL); }
+  SUBCASE("arena too small") {
+    CHECK(good.init(good.header()->arena_size - 1) == HB_ERR_ARENA_TOO_SMALL);
+  }
   SUBCASE("bad magic") {
     good.header()->magic ^= 1;
     CHECK(good.init() == HB_ERR_BAD_MAGIC);
@@ -163,7 +165,8 @@ TEST_CASE("random mutations with a fixed-up CRC never break the loader or the ru
       uint32_t limit = (next() & 1) ? std::min<uint32_t>(b.size, 2048) : b.size;
       b.bytes()[next() % limit] = uint8_t(next() >> 16);
     }
-    if (b.header()->total_size <= b.size && b.header()->total_size >= sizeof(hb_plan_header)) b.fix_crc();
+    if (b.header()->total_size <= b.size && b.header()->total_size >= sizeof(hb_plan_header))
+      b.fix_crc();
     hb_plan p;
     const uint32_t cap = 64 * 1024;
     if (hb_plan_init(&p, b.words.data(), b.size, cap) != HB_OK) continue;

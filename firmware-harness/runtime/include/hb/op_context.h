@@ -41,8 +41,8 @@ typedef struct {
   const hb_tensor *out[HB_OP_MAX_TENSORS];
   const void *in_data[HB_OP_MAX_TENSORS]; /* NULL if absent */
   void *out_data[HB_OP_MAX_TENSORS];
-  void *scratch;                           /* op->scratch_size bytes or NULL */
-  uint32_t flags;                          /* header flags (rounding mode) */
+  void *scratch;  /* op->scratch_size bytes or NULL */
+  uint32_t flags; /* header flags (rounding mode) */
 } hb_op_ctx;
 
 typedef hb_status (*hb_op_check_fn)(const hb_op_check_ctx *c);
@@ -64,8 +64,8 @@ int32_t hb_tensor_elems(const hb_tensor *t);
 /* 1 if both records have the same ndim and dims. */
 int hb_same_shape(const hb_tensor *a, const hb_tensor *b);
 
-#define HB_CHECK(cond, err) \
-  do {                      \
+#define HB_CHECK(cond, err)    \
+  do {                         \
     if (!(cond)) return (err); \
   } while (0)
 

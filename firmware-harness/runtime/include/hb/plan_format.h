@@ -41,32 +41,34 @@ extern "C" {
 #define HB_NO_TENSOR 0xFFFFu      /* an unused or optional-and-absent slot */
 
 /* Header flags. */
-#define HB_PLAN_FLAG_SINGLE_ROUNDING 0x1u /* TFLITE_SINGLE_ROUNDING=1 arithmetic;
-                                             clear = TFLM's default double rounding */
-#define HB_PLAN_FLAG_INPUTS_PRESERVED 0x2u /* no op overwrites a graph input: one
-                                              input upload serves many invokes */
+#define HB_PLAN_FLAG_SINGLE_ROUNDING           \
+  0x1u /* TFLITE_SINGLE_ROUNDING=1 arithmetic; \
+          clear = TFLM's default double rounding */
+#define HB_PLAN_FLAG_INPUTS_PRESERVED         \
+  0x2u /* no op overwrites a graph input: one \
+          input upload serves many invokes */
 
 /* Header: magic (4), version major (2), minor (2), total_size (4), crc32 (4),
  * then the fields below. 96 bytes in all. */
 typedef struct {
-  uint32_t magic;          /* HB_PLAN_MAGIC */
-  uint16_t version_major;  /* HB_PLAN_VERSION_MAJOR */
-  uint16_t version_minor;  /* HB_PLAN_VERSION_MINOR */
-  uint32_t total_size;     /* bytes, whole plan including this header */
-  uint32_t crc32;          /* CRC-32/IEEE (zlib) of bytes [0, total_size) with this field as 0 */
-  uint32_t flags;          /* HB_PLAN_FLAG_* */
-  uint32_t arena_size;     /* bytes of RAM arena needed: activations + scratch */
-  uint32_t n_tensors;      /* entries in the tensor table */
-  uint32_t n_ops;          /* entries in the op list, in execution order */
-  uint32_t n_inputs;       /* graph inputs */
-  uint32_t n_outputs;      /* graph outputs */
-  uint32_t tensors_offset; /* plan offset of hb_tensor[n_tensors] */
-  uint32_t ops_offset;     /* plan offset of hb_op[n_ops] */
-  uint32_t io_offset;      /* plan offset of uint16 io[n_inputs + n_outputs] */
-  uint32_t const_offset;   /* plan offset of the constant region */
-  uint32_t const_size;     /* bytes in the constant region */
+  uint32_t magic;           /* HB_PLAN_MAGIC */
+  uint16_t version_major;   /* HB_PLAN_VERSION_MAJOR */
+  uint16_t version_minor;   /* HB_PLAN_VERSION_MINOR */
+  uint32_t total_size;      /* bytes, whole plan including this header */
+  uint32_t crc32;           /* CRC-32/IEEE (zlib) of bytes [0, total_size) with this field as 0 */
+  uint32_t flags;           /* HB_PLAN_FLAG_* */
+  uint32_t arena_size;      /* bytes of RAM arena needed: activations + scratch */
+  uint32_t n_tensors;       /* entries in the tensor table */
+  uint32_t n_ops;           /* entries in the op list, in execution order */
+  uint32_t n_inputs;        /* graph inputs */
+  uint32_t n_outputs;       /* graph outputs */
+  uint32_t tensors_offset;  /* plan offset of hb_tensor[n_tensors] */
+  uint32_t ops_offset;      /* plan offset of hb_op[n_ops] */
+  uint32_t io_offset;       /* plan offset of uint16 io[n_inputs + n_outputs] */
+  uint32_t const_offset;    /* plan offset of the constant region */
+  uint32_t const_size;      /* bytes in the constant region */
   uint8_t model_sha256[32]; /* sha256 of the source .tflite: identifies the model */
-  uint32_t reserved;       /* zero */
+  uint32_t reserved;        /* zero */
 } hb_plan_header;
 
 /* Element types. Values are part of the format. */
@@ -87,16 +89,16 @@ typedef enum {
 /* Tensor record, 40 bytes. Shape is row-major (NHWC for 4-D); dims beyond
  * ndim are 1. bytes == product(dims) * element size, checked by the loader. */
 typedef struct {
-  uint8_t dtype;         /* hb_dtype */
-  uint8_t ndim;          /* 0..HB_MAX_DIMS (0 = scalar) */
-  uint8_t storage;       /* hb_storage */
-  uint8_t reserved;      /* zero */
+  uint8_t dtype;    /* hb_dtype */
+  uint8_t ndim;     /* 0..HB_MAX_DIMS (0 = scalar) */
+  uint8_t storage;  /* hb_storage */
+  uint8_t reserved; /* zero */
   int32_t dims[HB_MAX_DIMS];
-  uint32_t offset;       /* arena or plan offset, per storage */
-  uint32_t bytes;        /* size of the data */
-  float scale;           /* quantization scale (informational: I/O description) */
-  int32_t zero_point;    /* quantization zero point (informational) */
-  uint32_t reserved2;    /* zero */
+  uint32_t offset;    /* arena or plan offset, per storage */
+  uint32_t bytes;     /* size of the data */
+  float scale;        /* quantization scale (informational: I/O description) */
+  int32_t zero_point; /* quantization zero point (informational) */
+  uint32_t reserved2; /* zero */
 } hb_tensor;
 
 /* Operator codes. Values are part of the format. */
@@ -118,12 +120,12 @@ typedef enum {
   HB_OP_SOFTMAX = 15,
   HB_OP_LOGISTIC = 16,
   HB_OP_TANH = 17,
-  HB_OP_RELU = 18,    /* also RELU6 and RELU_N1_TO_1: requantize + clamp */
+  HB_OP_RELU = 18, /* also RELU6 and RELU_N1_TO_1: requantize + clamp */
   HB_OP_LEAKY_RELU = 19,
   HB_OP_HARD_SWISH = 20,
   HB_OP_QUANTIZE = 21,
   HB_OP_DEQUANTIZE = 22,
-  HB_OP_COUNT_ = 23   /* one past the last opcode */
+  HB_OP_COUNT_ = 23 /* one past the last opcode */
 } hb_opcode;
 
 /* Op record, 44 bytes. tensors[] holds the input slots then the output
@@ -132,16 +134,16 @@ typedef enum {
  * (per-channel multipliers, shifts) are constant tensors in slots too, so
  * every byte the kernel touches is bounds-checked by the generic loader. */
 typedef struct {
-  uint16_t opcode;         /* hb_opcode */
-  uint8_t n_inputs;        /* input slots used */
-  uint8_t n_outputs;       /* output slots used */
-  uint32_t params_offset;  /* plan offset of the op's params struct (4-aligned) */
-  uint32_t params_size;    /* bytes; must equal sizeof the opcode's params struct */
-  uint32_t scratch_offset; /* arena offset of the op's scratch buffer */
-  uint32_t scratch_size;   /* bytes of scratch (0 = none) */
-  uint32_t source_index;   /* operator index in the .tflite subgraph */
+  uint16_t opcode;                     /* hb_opcode */
+  uint8_t n_inputs;                    /* input slots used */
+  uint8_t n_outputs;                   /* output slots used */
+  uint32_t params_offset;              /* plan offset of the op's params struct (4-aligned) */
+  uint32_t params_size;                /* bytes; must equal sizeof the opcode's params struct */
+  uint32_t scratch_offset;             /* arena offset of the op's scratch buffer */
+  uint32_t scratch_size;               /* bytes of scratch (0 = none) */
+  uint32_t source_index;               /* operator index in the .tflite subgraph */
   uint16_t tensors[HB_OP_MAX_TENSORS]; /* tensor ids; HB_NO_TENSOR = absent */
-  uint32_t macs;           /* multiply-accumulates of one evaluation (informational) */
+  uint32_t macs;                       /* multiply-accumulates of one evaluation (informational) */
 } hb_op;
 
 #ifdef __cplusplus

@@ -35,12 +35,12 @@ extern "C" {
 
 /* A validated plan: views into the caller's plan bytes. */
 typedef struct {
-  const uint8_t *base;          /* first byte of the plan (header) */
-  uint32_t size;                /* bytes */
+  const uint8_t *base; /* first byte of the plan (header) */
+  uint32_t size;       /* bytes */
   const hb_plan_header *header;
-  const hb_tensor *tensors;     /* header->n_tensors records */
-  const hb_op *ops;             /* header->n_ops records */
-  const uint16_t *io;           /* inputs then outputs */
+  const hb_tensor *tensors; /* header->n_tensors records */
+  const hb_op *ops;         /* header->n_ops records */
+  const uint16_t *io;       /* inputs then outputs */
 } hb_plan;
 
 /* Validates `data` completely (magic, version, size, CRC, every tensor and
@@ -48,8 +48,7 @@ typedef struct {
  * op's params) and fills `plan`. Nothing is executed. `data` must be 4-byte
  * aligned. Returns HB_ERR_ARENA_TOO_SMALL when header->arena_size exceeds
  * arena_capacity (bytes). */
-hb_status hb_plan_init(hb_plan *plan, const void *data, uint32_t size,
-                       uint32_t arena_capacity);
+hb_status hb_plan_init(hb_plan *plan, const void *data, uint32_t size, uint32_t arena_capacity);
 
 /* Per-operator hooks, called around each op's evaluation with the op's
  * position in the plan. Pass NULL hooks to hb_invoke for none: the cost is

@@ -31,7 +31,8 @@ void hb_transpose_conv2d_s8(const hb_conv_params *p, const hb_requant *rq, const
               if (ox < 0 || ox >= out_w) continue;
               int32_t *acc = scratch + ((b * out_h + oy) * out_w + ox) * out_c;
               for (int32_t oc = 0; oc < out_c; ++oc) {
-                acc[oc] = hb_add_wrap(acc[oc], iv * (int32_t)w[((oc * fh + ky) * fw + kx) * in_c + ic]);
+                acc[oc] =
+                    hb_add_wrap(acc[oc], iv * (int32_t)w[((oc * fh + ky) * fw + kx) * in_c + ic]);
               }
             }
           }

@@ -13,7 +13,8 @@ void hb_fully_connected_s8(const hb_fully_connected_params *p, const hb_requant 
       const int8_t *wr = w + o * depth;
       int32_t acc = 0;
       for (int32_t d = 0; d < depth; ++d) {
-        acc = hb_add_wrap(acc, ((int32_t)wr[d] + p->filter_offset) * ((int32_t)row[d] + p->input_offset));
+        acc = hb_add_wrap(
+            acc, ((int32_t)wr[d] + p->filter_offset) * ((int32_t)row[d] + p->input_offset));
       }
       if (bias) acc = hb_add_wrap(acc, bias[o]);
       acc = hb_mbqm(acc, rq->mult[o], rq->shift[o], rq->single);

@@ -133,9 +133,10 @@ function latencyView(lat, emu) {
     lat.p90_us !== undefined ? ['p90', fmtUs(lat.p90_us)] : null,
     ['instructions per inference', fmtInstr(lat.instructions_per_inference)],
     ['method', h('span', {}, lat.method || 'measured', emu ? [' ', emulatedTag()] : null)],
+    lat.time_basis ? ['time basis', lat.time_basis] : null,
     lat.timer ? ['timer', `${lat.timer}${lat.timer_hz ? ` at ${fmtHz(lat.timer_hz)}` : ''}`] : null,
     lat.agree !== undefined
-      ? ['instruction time vs timer', `${lat.agree ? 'agree' : 'DISAGREE'} (relative difference ${fmtPct(lat.instructions_vs_ticks_rel_diff, 4)})`]
+      ? ['instructions at the clock vs timer', `${lat.agree ? 'agree' : 'DISAGREE'} (relative difference ${fmtPct(lat.instructions_vs_ticks_rel_diff, 4)})`]
       : null,
   ].filter(Boolean);
   const windows = lat.windows || [];

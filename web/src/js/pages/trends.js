@@ -18,8 +18,10 @@ export async function trendsPage(ctx) {
     branch: ctx.query.get('branch') || '',
   };
   if (!q.model) {
-    // Landing on #/trends: start from the newest result's model and board.
-    const latest = (await api('results?limit=1')).results[0];
+    // Landing on #/trends: start from the newest user result's model and board
+    // (board health checks run a golden model nobody asked about).
+    const recent = (await api('results?limit=50')).results;
+    const latest = recent.find((r) => !(r.data && r.data.health_check)) || recent[0];
     if (latest) {
       location.replace(hashFor('trends', { ...q, model: latest.model_id, board: latest.profile_id }));
       return;
