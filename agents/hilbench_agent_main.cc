@@ -31,6 +31,7 @@
 #include "agent/agent.h"
 #include "driver/device_profile.h"
 #include "driver/driver_error.h"
+#include "driver/host_tools.h"
 
 namespace {
 
@@ -50,50 +51,6 @@ int usage_error(const std::string& m) {
   return 2;
 }
 
-fs::path exe_dir() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path(".") : p.parent_path();
-}
-
-// First existing candidate among: explicit, $env, the relative paths (from
-// the current folder, then from the executable's folder and its parent).
-fs::path locate(const std::string& explicit_path, const char* env,
-                const std::vector<std::string>& rels) {
-  if (!explicit_path.empty()) return explicit_path;
-  if (const char* e = std::getenv(env); e && *e) return e;
-  for (const auto& r : rels) {
-    for (const fs::path& base : {fs::path("."), exe_dir(), exe_dir() / ".."}) {
-      std::error_code ec;
-      if (fs::is_directory(base / r, ec)) return fs::weakly_canonical(base / r, ec);
-    }
-  }
-  return rels.empty() ? fs::path() : fs::path(rels.front());
-}
-
-bool in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "";
-  size_t pos = 0;
-  while (pos <= p.size()) {
-    size_t end = p.find(':', pos);
-    if (end == std::string::npos) end = p.size();
-    if (::access((p.substr(pos, end - pos) + "/" + name).c_str(), X_OK) == 0) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
-std::optional<std::string> run_capture(const std::string& cmd) {
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return std::nullopt;
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  if (::pclose(p) == -1) return std::nullopt;
-  return out;
-}
-
 int discover(const std::vector<std::string>& args) {
   std::string profiles_arg;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -102,32 +59,22 @@ int discover(const std::vector<std::string>& args) {
     else
       return usage_error("discover: unexpected argument '" + args[i] + "'");
   }
-  std::vector<std::string> ports;
-  for (const char* pat : {"/dev/ttyACM*", "/dev/ttyUSB*"}) {
-    glob_t g{};
-    if (::glob(pat, 0, nullptr, &g) == 0)
-      for (size_t i = 0; i < g.gl_pathc; ++i) ports.push_back(g.gl_pathv[i]);
-    ::globfree(&g);
-  }
+  const json host = hb::driver::probe_report();
+  const json& ports = host["serial_ports"];
   std::cerr << "serial ports: ";
   if (ports.empty()) std::cerr << "none (no /dev/ttyACM*, /dev/ttyUSB*)";
-  for (size_t i = 0; i < ports.size(); ++i) std::cerr << (i ? ", " : "") << ports[i];
+  for (size_t i = 0; i < ports.size(); ++i)
+    std::cerr << (i ? ", " : "") << ports[i].get<std::string>();
   std::cerr << "\n";
-  // pyocd lists probes and exits; `timeout` guards a wedged USB stack.
-  if (in_path("pyocd")) {
-    auto o = run_capture("timeout 15 pyocd list 2>&1");
-    std::cerr << "probes (pyocd list):\n" << (o ? *o : "(could not run pyocd)\n");
-  } else if (in_path("pyocd-flashtool")) {  // Debian's pyocd 0.13
-    auto o = run_capture("timeout 15 pyocd-flashtool --list 2>&1");
-    std::cerr << "probes (pyocd-flashtool --list):\n" << (o ? *o : "(could not run)\n");
+  if (host["pyocd"]["installed"].get<bool>()) {
+    const std::string tool = host["pyocd"]["tool"];
+    std::cerr << "probes (" << (tool == "pyocd" ? "pyocd list" : "pyocd-flashtool --list") << "):\n"
+              << host["pyocd"]["list"].get<std::string>();
   } else {
     std::cerr << "probes: pyocd not installed (pip install pyocd): no probe scan\n";
   }
-  if (in_path("openocd")) {
-    auto o = run_capture("timeout 5 openocd --version 2>&1 | head -1");
-    std::string v = o ? *o : "?";
-    while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
-    std::cerr << "openocd: installed (" << v
+  if (host["openocd"]["installed"].get<bool>()) {
+    std::cerr << "openocd: installed (" << host["openocd"]["version"].get<std::string>()
               << "); it cannot list probes without an interface config\n";
   } else {
     std::cerr << "openocd: not installed\n";
@@ -135,7 +82,8 @@ int discover(const std::vector<std::string>& args) {
   // The template: every emulated profile (they need nothing attached), and a
   // placeholder real board per serial port.
   json boards = json::array();
-  const fs::path dir = locate(profiles_arg, "HB_PROFILES_DIR", {"device-profiles"});
+  const fs::path dir = hb::driver::locate(profiles_arg, "HB_PROFILES_DIR", {"device-profiles"})
+                           .value_or("device-profiles");
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec))
@@ -210,8 +158,10 @@ int run(const std::vector<std::string>& args) {
   const json j = json::parse(f, nullptr, false);
   if (j.is_discarded()) return usage_error(config + ": not valid JSON");
   o.boards = hb::agent::parse_board_config(j);
-  o.firmware_dir = locate(firmware, "HB_FW_BUILD_DIR", {"firmware", "build/firmware"});
-  o.profiles_dir = locate(profiles, "HB_PROFILES_DIR", {"device-profiles"});
+  o.firmware_dir = hb::driver::locate(firmware, "HB_FW_BUILD_DIR", {"firmware", "build/firmware"})
+                       .value_or("firmware");
+  o.profiles_dir = hb::driver::locate(profiles, "HB_PROFILES_DIR", {"device-profiles"})
+                       .value_or("device-profiles");
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v");
 

@@ -1,7 +1,6 @@
 // board_cmd.cc: `hilbench board ...` (see board_cmd.h).
 #include "board_cmd.h"
 
-#include <glob.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +26,7 @@
 #include "driver/driver_error.h"
 #include "driver/elf_symbols.h"
 #include "driver/energy_estimate.h"
+#include "driver/host_tools.h"
 #include "hb/plan_format.h"
 #include "hbc/compile.h"
 #include "hbc/error.h"
@@ -140,20 +140,11 @@ Args parse(const std::vector<std::string>& a) {
   return r;
 }
 
-fs::path exe_dir() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path(".") : p.parent_path();
-}
-
-// First existing candidate among: explicit, $env, ./rel, <exe>/../rel.
-fs::path locate(const std::string& explicit_path, const char* env, const std::string& rel) {
-  if (!explicit_path.empty()) return explicit_path;
-  if (const char* e = std::getenv(env); e && *e) return e;
-  if (fs::exists(rel)) return rel;
-  fs::path up = exe_dir() / ".." / rel;
-  if (fs::exists(up)) return fs::weakly_canonical(up);
-  return rel;
+// The explicit path, else $env, else the first of `rels` found from here or
+// beside the executable, else the first of `rels` as it is.
+fs::path locate(const std::string& explicit_path, const char* env,
+                const std::vector<std::string>& rels) {
+  return drv::locate(explicit_path, env, rels).value_or(rels.front());
 }
 
 std::vector<uint8_t> read_bytes(const fs::path& p, bool job) {
@@ -189,64 +180,10 @@ std::vector<drv::DeviceProfile> load_profiles(const fs::path& dir, std::ostream&
 
 // Runs a command line through /bin/sh with a time limit; its stdout, or nullopt
 // if it could not run.
-std::optional<std::string> run_capture(const std::string& cmd) {
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return std::nullopt;
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int st = ::pclose(p);
-  if (st == -1) return std::nullopt;
-  return out;
-}
-
-bool in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "";
-  size_t pos = 0;
-  while (pos <= p.size()) {
-    size_t end = p.find(':', pos);
-    if (end == std::string::npos) end = p.size();
-    if (::access((p.substr(pos, end - pos) + "/" + name).c_str(), X_OK) == 0) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
-json probe_report() {
-  json j;
-  json ports = json::array();
-  for (const char* pat : {"/dev/ttyACM*", "/dev/ttyUSB*"}) {
-    glob_t g{};
-    if (::glob(pat, 0, nullptr, &g) == 0) {
-      for (size_t i = 0; i < g.gl_pathc; ++i) ports.push_back(g.gl_pathv[i]);
-    }
-    ::globfree(&g);
-  }
-  j["serial_ports"] = ports;
-  // pyocd lists probes and exits; the timeout guards a wedged USB stack.
-  if (in_path("pyocd")) {
-    auto o = run_capture("timeout 15 pyocd list 2>&1");
-    j["pyocd"] = {{"installed", true}, {"list", o ? *o : std::string("(could not run)")}};
-  } else {
-    j["pyocd"] = {{"installed", false}};
-  }
-  if (in_path("openocd")) {
-    auto o = run_capture("timeout 5 openocd --version 2>&1 | head -1");
-    std::string v = o ? *o : "";
-    while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
-    // openocd cannot enumerate probes without an interface config: only its presence.
-    j["openocd"] = {{"installed", true}, {"version", v}};
-  } else {
-    j["openocd"] = {{"installed", false}};
-  }
-  return j;
-}
-
 int cmd_list(const Args& a, std::ostream& out, std::ostream& err) {
-  const fs::path dir = locate(a.profiles, "HB_PROFILES_DIR", "device-profiles");
+  const fs::path dir = locate(a.profiles, "HB_PROFILES_DIR", {"device-profiles"});
   const auto profiles = load_profiles(dir, err);
-  const json probes = probe_report();
+  const json probes = drv::probe_report();
   if (a.json) {
     json j;
     j["profiles_dir"] = dir.string();
@@ -344,7 +281,7 @@ bool is_plan(const std::vector<uint8_t>& b) {
 drv::DeviceProfile resolve_profile(const Args& a, fs::path* path) {
   fs::path p = a.board;
   if (p.extension() != ".json") {
-    p = locate(a.profiles, "HB_PROFILES_DIR", "device-profiles") / (a.board + ".json");
+    p = locate(a.profiles, "HB_PROFILES_DIR", {"device-profiles"}) / (a.board + ".json");
   }
   if (!fs::exists(p))
     throw JobError{"no device profile '" + a.board + "' (looked for " + p.string() + ")"};
@@ -389,7 +326,7 @@ int cmd_run(const Args& a, std::ostream& out) {
   const drv::PlanSummary sum = drv::summarize_plan(plan);
 
   // Firmware, and the refusal of a plan that does not fit, before any emulator starts.
-  const fs::path fw = locate(a.firmware, "HB_FW_BUILD_DIR", "build-fw");
+  const fs::path fw = locate(a.firmware, "HB_FW_BUILD_DIR", {"firmware", "build/firmware"});
   const fs::path elf = fw / profile.id / "harness.elf";
   if (!fs::exists(elf)) {
     throw drv::DriverError::BadProfile("no harness firmware for " + profile.id + " at " +
@@ -407,7 +344,7 @@ int cmd_run(const Args& a, std::ostream& out) {
   }
 
   // Input: the user's, else the golden lcg input of a shared model, else the LCG stream.
-  const fs::path shared = locate(a.shared, "HB_SHARED_DIR", "../shared");
+  const fs::path shared = locate(a.shared, "HB_SHARED_DIR", {"../shared"});
   const std::optional<GoldenMatch> golden = find_golden(shared, sum.sha256_hex);
   std::vector<uint8_t> input;
   std::string input_source;
@@ -436,7 +373,7 @@ int cmd_run(const Args& a, std::ostream& out) {
   drv::BoardSessionOptions so;
   so.harness_elf = elf;
   fs::path plugin =
-      locate(a.plugin, "HB_ICOUNT_PLUGIN", (fw / "qemu-plugin/libhb_icount.so").string());
+      locate(a.plugin, "HB_ICOUNT_PLUGIN", {(fw / "qemu-plugin/libhb_icount.so").string()});
   if (fs::exists(plugin)) so.icount_plugin = plugin;
   if (const char* q = std::getenv("HB_QEMU"); q && *q) so.qemu_binary = q;
   const uint32_t timeout_ms =

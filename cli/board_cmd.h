@@ -14,7 +14,8 @@
 //
 // Where things are found (first hit wins):
 //   profiles   --profiles DIR, $HB_PROFILES_DIR, ./device-profiles, <exe>/../device-profiles
-//   firmware   --firmware DIR, $HB_FW_BUILD_DIR, ./build-fw, <exe>/../build-fw
+//   firmware   --firmware DIR, $HB_FW_BUILD_DIR, firmware/ or build/firmware/ from here,
+//              beside the executable or in its parent
 //              (<DIR>/<board>/harness.elf)
 //   plugin     --plugin SO, $HB_ICOUNT_PLUGIN, <firmware>/qemu-plugin/libhb_icount.so
 //   golden     --shared DIR, $HB_SHARED_DIR (golden/manifest.json): a model found

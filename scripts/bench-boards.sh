@@ -11,7 +11,7 @@
 # one `hilbench board run --json` (hb-bin, 1 timed run) plus one with
 # `--transfer hex`. A model that does not fit a board prints the reason.
 #
-# Environment: HB_FW_BUILD_DIR (default ./build-fw), HB_SHARED_DIR (default
+# Environment: HB_FW_BUILD_DIR (default: build/firmware, beside hilbench), HB_SHARED_DIR (default
 # ../shared), HB_PROFILES_DIR, HB_QEMU: as `hilbench board run` uses them.
 # Needs jq.
 set -euo pipefail
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 HILBENCH=${1:-}
 if [[ -z "$HILBENCH" ]]; then
-  for c in build/hilbench build-lead/hilbench; do [[ -x $c ]] && HILBENCH=$c && break; done
+  for c in build/hilbench; do [[ -x $c ]] && HILBENCH=$c && break; done
 fi
 [[ -x "$HILBENCH" ]] || { echo "usage: $0 PATH/TO/hilbench [BOARD...]" >&2; exit 2; }
 shift || true

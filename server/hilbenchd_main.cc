@@ -28,6 +28,7 @@
 
 #include "agent/agent.h"
 #include "daemon/daemon.h"
+#include "driver/host_tools.h"
 
 namespace {
 
@@ -71,40 +72,19 @@ int token_create(const std::vector<std::string>& args) {
   return 0;
 }
 
-namespace fs = std::filesystem;
-
-fs::path exe_dir() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path(".") : p.parent_path();
-}
-
-// The configured folder, else $env, else the first of `rels` found from the
-// current folder, the executable's folder or its parent ("" if none).
-fs::path find_dir(const std::string& configured, const char* env,
-                  const std::vector<std::string>& rels) {
-  if (!configured.empty()) return configured;
-  if (const char* e = std::getenv(env); e && *e) return e;
-  for (const auto& r : rels)
-    for (const fs::path& base : {fs::path("."), exe_dir(), exe_dir() / ".."}) {
-      std::error_code ec;
-      if (fs::is_directory(base / r, ec)) return fs::weakly_canonical(base / r, ec);
-    }
-  return {};
-}
-
 // Local mode: the in-process agent, or nullptr (disabled, or nothing to run).
 std::unique_ptr<hb::agent::Agent> start_local_agent(const hbs::daemon::DaemonConfig& cfg,
                                                     hbs::daemon::Daemon& d) {
   if (!cfg.local_agent || cfg.local_boards.empty()) return nullptr;
-  const fs::path fw =
-      find_dir(cfg.local_firmware, "HB_FW_BUILD_DIR", {"firmware", "build/firmware"});
-  const fs::path profiles = find_dir(cfg.local_profiles, "HB_PROFILES_DIR", {"device-profiles"});
-  if (fw.empty() || profiles.empty()) {
+  const auto fw =
+      hb::driver::locate(cfg.local_firmware, "HB_FW_BUILD_DIR", {"firmware", "build/firmware"});
+  const auto profiles =
+      hb::driver::locate(cfg.local_profiles, "HB_PROFILES_DIR", {"device-profiles"});
+  if (!fw || !profiles) {
     spdlog::warn(
         "local agent off: {} not found (set \"local_firmware\"/\"local_profiles\" in the "
         "config, or HB_FW_BUILD_DIR/HB_PROFILES_DIR); connect a hilbench-agent instead",
-        fw.empty() ? "harness firmware" : "device-profiles");
+        !fw ? "harness firmware" : "device-profiles");
     return nullptr;
   }
   hb::agent::AgentOptions o;
@@ -112,13 +92,13 @@ std::unique_ptr<hb::agent::Agent> start_local_agent(const hbs::daemon::DaemonCon
   o.token = d.create_agent_token("local-agent");
   o.agent_id = "local";
   for (const auto& id : cfg.local_boards) o.boards.push_back({id, "", "", {{"local", "true"}}});
-  o.firmware_dir = fw;
-  o.profiles_dir = profiles;
+  o.firmware_dir = *fw;
+  o.profiles_dir = *profiles;
   if (const char* q = std::getenv("HB_QEMU"); q && *q) o.qemu_binary = q;
   auto agent = std::make_unique<hb::agent::Agent>(o);
   agent->start();
   spdlog::info("local agent 'local' started: {} board(s), firmware {}", o.boards.size(),
-               fw.string());
+               fw->string());
   return agent;
 }
 

@@ -24,6 +24,7 @@
 #include "agent/job_runner.h"
 #include "daemon/daemon.h"
 #include "driver/device_profile.h"
+#include "driver/host_tools.h"
 
 namespace {
 
@@ -49,9 +50,7 @@ fs::path firmware_dir() {
   return fs::path(HB_SOURCE_DIR) / "build/firmware";
 }
 
-bool in_path(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
+bool in_path(const std::string& name) { return !hb::driver::find_in_path(name).empty(); }
 
 // Why the board tests cannot run here, or "".
 std::string missing_tools() {

@@ -92,6 +92,23 @@ std::string emulated_time_basis(const drv::DeviceProfile& profile) {
          fmt(emulated_time_scale(profile), 4);
 }
 
+// A driver error while the board runs a job, as the job's failure: a hang
+// once the job's time is up is a timeout; an error about the job itself (the
+// board refused it) is a job error, "`who` refused the job"; anything else is
+// infrastructure, its message prefixed with `infra_prefix`. `remaining` is the
+// job's time left.
+[[noreturn]] void throw_run_failure(const drv::DriverError& e, milliseconds remaining,
+                                    milliseconds timeout, const std::string& who,
+                                    const std::string& infra_prefix) {
+  const bool hung = e.kind() == drv::DriverError::Kind::kBoardHung ||
+                    e.kind() == drv::DriverError::Kind::kTimeout;
+  if (hung && remaining.count() <= 0)
+    throw JobFailure::Timeout("the job ran past its timeout of " +
+                              std::to_string(timeout.count() / 1000) + " s (" + e.what() + ")");
+  if (!e.is_infrastructure()) throw JobFailure::Job(who + " refused the job: " + e.what());
+  throw JobFailure::Infrastructure(infra_prefix + e.kind_name() + ": " + e.what());
+}
+
 std::string hex_bytes(const std::vector<uint8_t>& v, size_t max) {
   std::string s;
   char b[4];
@@ -260,16 +277,8 @@ json run_firmware_job(const JobRequest& job, const BoardEnvironment& env, JobHoo
     board_s = std::chrono::duration<double>(Clock::now() - t_board).count();
   } catch (const drv::DriverError& e) {
     check_cancel();
-    const bool hung = e.kind() == drv::DriverError::Kind::kBoardHung ||
-                      e.kind() == drv::DriverError::Kind::kTimeout;
-    if (hung && remaining().count() <= 0)
-      throw JobFailure::Timeout("the job ran past its timeout of " +
-                                std::to_string(job.timeout.count() / 1000) + " s (" + e.what() +
-                                ")");
-    if (!e.is_infrastructure())
-      throw JobFailure::Job(std::string("the firmware refused the job: ") + e.what());
-    throw JobFailure::Infrastructure(std::string(booted ? "" : "board did not boot: ") +
-                                     e.kind_name() + ": " + e.what());
+    throw_run_failure(e, remaining(), job.timeout, "the firmware",
+                      booted ? "" : "board did not boot: ");
   }
 
   // ---- figures: µs per inference from the DUT's two timestamps ----
@@ -511,15 +520,7 @@ json run_job(const JobRequest& job, const BoardEnvironment& env, JobHooks& hooks
     guard.stop();
   } catch (const drv::DriverError& e) {
     check_cancel();  // a killed emulator fails the step: report the cancel, not the error
-    const bool hung = e.kind() == drv::DriverError::Kind::kBoardHung ||
-                      e.kind() == drv::DriverError::Kind::kTimeout;
-    if (hung && remaining().count() <= 0)
-      throw JobFailure::Timeout("the job ran past its timeout of " +
-                                std::to_string(job.timeout.count() / 1000) + " s (" + e.what() +
-                                ")");
-    if (!e.is_infrastructure())
-      throw JobFailure::Job(std::string("the board refused the job: ") + e.what());
-    throw JobFailure::Infrastructure(std::string(e.kind_name()) + ": " + e.what());
+    throw_run_failure(e, remaining(), job.timeout, "the board", "");
   }
 
   // ---- figures ----

@@ -188,11 +188,7 @@ void BoardSession::stop() {
   client_.reset();
   port_.reset();
   board_.reset();  // SIGTERM/SIGKILL + waitpid: no process or port outlives this
-  if (!icount_out_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove(icount_out_, ec);
-    icount_out_.clear();
-  }
+  icount_.reset();
 }
 
 HarnessClient& BoardSession::client() {
@@ -212,17 +208,8 @@ void BoardSession::boot_emulated(std::span<const uint8_t> plan) {
   q.qemu_binary = opts_.qemu_binary;
   q.kernel = opts_.harness_elf;
   q.start_timeout = opts_.boot_timeout;
-  if (!opts_.icount_plugin.empty()) {
-    char tmpl[] = "/tmp/hb_icount_XXXXXX";
-    int fd = ::mkstemp(tmpl);
-    if (fd < 0) throw DriverError::Io("cannot create the plugin's output file in /tmp");
-    ::close(fd);
-    icount_out_ = tmpl;
-    char b[16], e[16];
-    std::snprintf(b, sizeof b, "0x%x", mark_begin_);
-    std::snprintf(e, sizeof e, "0x%x", mark_end_);
-    q.plugin = QemuPlugin{opts_.icount_plugin, {{"begin", b}, {"end", e}, {"out", icount_out_}}};
-  }
+  if (!opts_.icount_plugin.empty())
+    q.plugin = icount_.open(opts_.icount_plugin, mark_begin_, mark_end_);
   board_ = std::make_unique<QemuBoard>(profile_, q);
   // qemu is halted (-S): the plan is in place before the first instruction.
   board_->gdb().write_memory(profile_.model_partition.start, plan);
@@ -289,20 +276,7 @@ double BoardSession::upload_input(std::span<const uint8_t> input, InputTransfer 
                                        : client().load_input(input);
 }
 
-std::vector<uint64_t> BoardSession::icount_regions() const {
-  std::vector<uint64_t> out;
-  if (icount_out_.empty()) return out;
-  std::ifstream f(icount_out_);
-  std::string line;
-  while (std::getline(f, line)) {
-    unsigned region = 0;
-    unsigned long long insns = 0;
-    if (std::sscanf(line.c_str(), "hb_icount region=%u insns=%llu", &region, &insns) == 2) {
-      out.push_back(insns);
-    }
-  }
-  return out;
-}
+std::vector<uint64_t> BoardSession::icount_regions() const { return icount_.regions(); }
 
 BoardRunResult BoardSession::run(std::span<const uint8_t> plan, std::span<const uint8_t> input,
                                  uint32_t runs, uint32_t warmup, milliseconds infer_timeout,

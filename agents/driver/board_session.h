@@ -45,6 +45,7 @@
 #include "driver/device_profile.h"
 #include "driver/flasher.h"
 #include "driver/harness_client.h"
+#include "driver/icount_file.h"
 #include "driver/qemu_board.h"
 
 namespace hb::driver {
@@ -160,7 +161,7 @@ class BoardSession {
   DeviceProfile profile_;
   BoardSessionOptions opts_;
   uint32_t mark_begin_ = 0, mark_end_ = 0;
-  std::filesystem::path icount_out_;  // plugin output file (ours; removed at the end)
+  IcountFile icount_;  // the instruction-count plugin's output
   std::unique_ptr<QemuBoard> board_;
   std::unique_ptr<SerialLink> port_;  // real boards
   std::unique_ptr<HarnessClient> client_;

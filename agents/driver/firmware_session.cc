@@ -118,11 +118,7 @@ void FirmwareSession::stop() {
   client_.reset();
   port_.reset();
   board_.reset();
-  if (!icount_out_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove(icount_out_, ec);
-    icount_out_.clear();
-  }
+  icount_.reset();
 }
 
 MlperfClient& FirmwareSession::client() {
@@ -178,17 +174,7 @@ DutBoot FirmwareSession::boot() {
   q.qemu_binary = opts_.qemu_binary;
   q.start_timeout = opts_.boot_timeout;
   q.extra_args = opts_.extra_qemu_args;
-  if (counts_instructions()) {
-    char tmpl[] = "/tmp/hb_icount_XXXXXX";
-    int fd = ::mkstemp(tmpl);
-    if (fd < 0) throw DriverError::Io("cannot create the plugin's output file in /tmp");
-    ::close(fd);
-    icount_out_ = tmpl;
-    q.plugin = QemuPlugin{opts_.icount_plugin,
-                          {{"begin", hex32(*mark_begin_)},
-                           {"end", hex32(*mark_end_)},
-                           {"out", icount_out_.string()}}};
-  }
+  if (counts_instructions()) q.plugin = icount_.open(opts_.icount_plugin, *mark_begin_, *mark_end_);
   board_ = std::make_unique<QemuBoard>(profile_, q);
   board_->gdb().load_elf(image_, profile_.flash.start, GdbStart::kVectorTable, true);
   MlperfOptions mo;
@@ -202,18 +188,6 @@ DutBoot FirmwareSession::boot() {
   return b;
 }
 
-std::vector<uint64_t> FirmwareSession::icount_regions() const {
-  std::vector<uint64_t> out;
-  if (icount_out_.empty()) return out;
-  std::ifstream f(icount_out_);
-  std::string line;
-  while (std::getline(f, line)) {
-    unsigned region = 0;
-    unsigned long long insns = 0;
-    if (std::sscanf(line.c_str(), "hb_icount region=%u insns=%llu", &region, &insns) == 2)
-      out.push_back(insns);
-  }
-  return out;
-}
+std::vector<uint64_t> FirmwareSession::icount_regions() const { return icount_.regions(); }
 
 }  // namespace hb::driver

@@ -39,6 +39,7 @@
 #include "driver/device_profile.h"
 #include "driver/elf_image.h"
 #include "driver/flasher.h"
+#include "driver/icount_file.h"
 #include "driver/mlperf_client.h"
 #include "driver/qemu_board.h"
 
@@ -109,7 +110,7 @@ class FirmwareSession {
   FirmwareSessionOptions opts_;
   ElfImage image_;
   std::optional<uint32_t> mark_begin_, mark_end_;
-  std::filesystem::path icount_out_;
+  IcountFile icount_;               // the instruction-count plugin's output
   std::vector<uint8_t> elf_bytes_;  // real boards: flashed from a temporary file
   std::unique_ptr<QemuBoard> board_;
   std::unique_ptr<SerialLink> port_;  // real boards

@@ -63,21 +63,6 @@ const ProbeInfo& probe_of(const DeviceProfile& p) {
 
 }  // namespace
 
-std::string find_in_path(const std::string& name) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/bin:/bin";
-  size_t pos = 0;
-  while (pos <= p.size()) {
-    size_t end = p.find(':', pos);
-    if (end == std::string::npos) end = p.size();
-    std::string cand = (end > pos ? p.substr(pos, end - pos) : ".") + "/" + name;
-    if (::access(cand.c_str(), X_OK) == 0 && !std::filesystem::is_directory(cand)) return cand;
-    pos = end + 1;
-  }
-  return {};
-}
-
 ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
   if (argv.empty()) throw DriverError::FlashFailed("run_tool: empty command");
   // Resolve and build argv before fork: the child must not allocate.

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "driver/device_profile.h"
+#include "driver/host_tools.h"  // find_in_path
 
 namespace hb::driver {
 
@@ -55,9 +56,6 @@ inline constexpr size_t kOutputTailBytes = 8192;
 // /dev/null, waits at most `timeout`, then SIGKILLs its process group. Throws
 // DriverError::FlashFailed only if the program cannot be found or started.
 ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
-
-// Full path of `name` found in $PATH, or empty.
-std::string find_in_path(const std::string& name);
 
 class Flasher {
  public:

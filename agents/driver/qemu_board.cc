@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "driver/driver_error.h"
+#include "driver/host_tools.h"
 
 namespace hb::driver {
 namespace {
@@ -40,23 +41,6 @@ uint16_t pick_port(std::vector<int>& held) {
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
     throw DriverError::Io(std::string("picking a free port: ") + std::strerror(errno));
   return ntohs(a.sin_port);
-}
-
-// Resolves a program name through PATH before fork (execv after fork must not
-// allocate, so the child cannot search itself).
-std::string resolve_binary(const std::string& name) {
-  if (name.find('/') != std::string::npos) return name;
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/bin:/bin";
-  size_t pos = 0;
-  while (pos <= p.size()) {
-    size_t end = p.find(':', pos);
-    if (end == std::string::npos) end = p.size();
-    std::string cand = (end > pos ? p.substr(pos, end - pos) : ".") + "/" + name;
-    if (::access(cand.c_str(), X_OK) == 0) return cand;
-    pos = end + 1;
-  }
-  return {};
 }
 
 int decode_status(int st) {
@@ -133,7 +117,9 @@ bool QemuBoard::try_start(const DeviceProfile& profile, const QemuOptions& opts,
   for (int fd : held) ::close(fd);
 
   argv_ = qemu_command_line(profile, opts, serial_port_, gdb_port_);
-  std::string exe = resolve_binary(opts.qemu_binary);
+  // Resolved before fork: execv after fork must not allocate, so the child
+  // cannot search PATH itself.
+  std::string exe = find_in_path(opts.qemu_binary);
   if (exe.empty())
     throw DriverError::EmulatorFailed("'" + opts.qemu_binary + "' not found in PATH");
 

@@ -47,7 +47,7 @@
 namespace hb::driver {
 
 struct QemuPlugin {
-  std::filesystem::path path;  // e.g. build-fw/qemu-plugin/libhb_icount.so
+  std::filesystem::path path;  // e.g. build/firmware/qemu-plugin/libhb_icount.so
   std::vector<std::pair<std::string, std::string>> args;  // appended as ,key=value
 };
 

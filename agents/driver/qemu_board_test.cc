@@ -1,5 +1,5 @@
 // Tests of QemuBoard and GdbRemote against a real qemu-system-arm running the
-// smoke firmware (build-fw/mps2-an386/smoke.elf), plus process-lifetime tests.
+// smoke firmware (build/firmware/mps2-an386/smoke.elf), plus process-lifetime tests.
 // Skipped, loudly, only when qemu-system-arm is not installed; a missing smoke
 // ELF is a failure (build the firmware first, see firmware-harness/boards/).
 #include "driver/qemu_board.h"

@@ -2,7 +2,7 @@
 # run_smoke.sh: build the smoke firmware for every board and run the six
 # emulated ones under QEMU; exit 0 only if all pass.
 #
-#   firmware-harness/boards/run_smoke.sh [build-dir]   (default: <repo>/build-fw)
+#   firmware-harness/boards/run_smoke.sh [build-dir]   (default: <repo>/build/firmware)
 #
 # Per board it checks, with -icount shift=N (deterministic virtual time):
 #   - qemu exits 0 through semihosting within the timeout;
@@ -19,7 +19,7 @@ set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 fw="$(dirname "$here")"
 repo="$(dirname "$fw")"
-build="${1:-$repo/build-fw}"
+build="${1:-$repo/build/firmware}"
 qemu="${HB_QEMU:-qemu-system-arm}"
 tmo="${HB_SMOKE_TIMEOUT:-30}"
 

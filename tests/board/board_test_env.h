@@ -3,7 +3,7 @@
 // factory. Header-only, tests only.
 //
 // Needs: qemu-system-arm (or $HB_QEMU), the harness firmware
-// (<fw>/<board>/harness.elf, fw = $HB_FW_BUILD_DIR or <source>/build-fw) and the
+// (<fw>/<board>/harness.elf, fw = $HB_FW_BUILD_DIR or <source>/build/firmware) and the
 // instruction-count plugin (<fw>/qemu-plugin/libhb_icount.so, or
 // $HB_ICOUNT_PLUGIN). A missing qemu skips loudly; missing firmware fails.
 #pragma once

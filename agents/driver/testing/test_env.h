@@ -19,10 +19,11 @@ inline std::filesystem::path source_dir() {
 #endif
 }
 
-// The firmware build (smoke ELFs): $HB_FW_BUILD_DIR, else <source>/build-fw.
+// The firmware build (harness and smoke ELFs): $HB_FW_BUILD_DIR, else
+// <source>/build/firmware (scripts/build.sh's).
 inline std::filesystem::path firmware_build_dir() {
   if (const char* e = std::getenv("HB_FW_BUILD_DIR")) return e;
-  return source_dir() / "build-fw";
+  return source_dir() / "build/firmware";
 }
 
 // qemu binary to use: $HB_QEMU, else qemu-system-arm; empty if not found in PATH.

@@ -14,14 +14,15 @@ namespace hbc {
 
 namespace {
 
-// TFLite's ComputeOutSize (dilation 1).
-int32_t out_size(Padding padding, int32_t in, int32_t filter, int32_t stride) {
+// TFLite's ComputeOutSize (dilation 1), in 64 bits: a model may carry any
+// int32 stride or filter size.
+int64_t out_size(Padding padding, int64_t in, int64_t filter, int64_t stride) {
   return padding == Padding::kSame ? (in + stride - 1) / stride : (in + stride - filter) / stride;
 }
 
 // TFLite's ComputePadding (dilation 1): the top/left padding.
-int32_t pad_before(int32_t stride, int32_t in, int32_t filter, int32_t out) {
-  const int32_t p = ((out - 1) * stride + filter - in) / 2;
+int64_t pad_before(int64_t stride, int64_t in, int64_t filter, int64_t out) {
+  const int64_t p = ((out - 1) * stride + filter - in) / 2;
   return p > 0 ? p : 0;
 }
 
@@ -49,8 +50,8 @@ LoweredOp lower_pool(LowerContext& ctx, const Operator& op, uint16_t opcode) {
     invalid(op, "strides and filter sizes must be >= 1");
   }
   const int32_t in_h = in.shape[1], in_w = in.shape[2];
-  const int32_t out_h = out_size(o.padding, in_h, o.filter_h, o.stride_h);
-  const int32_t out_w = out_size(o.padding, in_w, o.filter_w, o.stride_w);
+  const int64_t out_h = out_size(o.padding, in_h, o.filter_h, o.stride_h);
+  const int64_t out_w = out_size(o.padding, in_w, o.filter_w, o.stride_w);
   if (out.shape[0] != in.shape[0] || out.shape[3] != in.shape[3] || out.shape[1] != out_h ||
       out.shape[2] != out_w) {
     invalid(op, "output shape " + shape_str(out.shape) + " does not match the expected " +
@@ -63,8 +64,15 @@ LoweredOp lower_pool(LowerContext& ctx, const Operator& op, uint16_t opcode) {
   p.stride_w = o.stride_w;
   p.filter_h = o.filter_h;
   p.filter_w = o.filter_w;
-  p.pad_h = pad_before(o.stride_h, in_h, o.filter_h, out_h);
-  p.pad_w = pad_before(o.stride_w, in_w, o.filter_w, out_w);
+  const int64_t pad_h = pad_before(o.stride_h, in_h, o.filter_h, out_h);
+  const int64_t pad_w = pad_before(o.stride_w, in_w, o.filter_w, out_w);
+  if (pad_h >= o.filter_h || pad_w >= o.filter_w) {
+    invalid(op, "a " + std::to_string(o.filter_h) + "x" + std::to_string(o.filter_w) +
+                    " window with stride " + std::to_string(o.stride_h) + "x" +
+                    std::to_string(o.stride_w) + " has windows that hold only padding");
+  }
+  p.pad_h = static_cast<int32_t>(pad_h);  // < filter: fits
+  p.pad_w = static_cast<int32_t>(pad_w);
   activation_range(op, o.activation, out, &p.act_min, &p.act_max);
 
   LoweredOp l;

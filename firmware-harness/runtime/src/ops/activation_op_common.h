@@ -24,6 +24,9 @@ int hb_act_mbqm_ok(int32_t multiplier, int32_t shift, int input_bits);
 /* 1 if v is representable in integer dtype `dtype` (int8/int16). */
 int hb_act_in_dtype(int32_t v, uint8_t dtype);
 
+/* The whole check of LOGISTIC and TANH (the same params and limits). */
+hb_status hb_act_sigmoid_like_check(const hb_op_check_ctx *c);
+
 /* Flags -> the `single` argument of the kernels. */
 static inline int hb_act_single(uint32_t flags) {
   return (flags & HB_PLAN_FLAG_SINGLE_ROUNDING) != 0;
