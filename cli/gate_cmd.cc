@@ -216,21 +216,6 @@ class BaselineResults {
   std::map<int64_t, json> cache_;
 };
 
-// The latency method a result was timed with ("" when it names none).
-std::string latency_method(const json& data) {
-  const auto l = data.find("latency");
-  if (l == data.end() || !l->is_object()) return "";
-  const auto m = l->find("method");
-  return m != l->end() && m->is_string() ? m->get<std::string>() : "";
-}
-
-// Time-based metrics compare only results timed the same way: a baseline from
-// an agent that measured on another basis (another latency method) is no
-// baseline for them, rather than a regression or an improvement.
-bool time_based(const std::string& metric) {
-  return metric == "latency_us" || metric == "energy_uj";
-}
-
 // Judges every metric the candidate's result carries against its baseline.
 std::vector<MetricVerdict> judge_result(Context& c, const json& rec,
                                         const std::vector<BaselineRow>& rows,
@@ -247,8 +232,11 @@ std::vector<MetricVerdict> judge_result(Context& c, const json& rec,
         c.cfg.thresholds.count(metric) ? c.cfg.thresholds[metric] : default_threshold(metric);
     in.deterministic = emulated || is_size_metric(metric);
     auto row = select_baseline(rows, metric, board_id, c.opt.base_branch, c.opt.merge_base);
-    if (row && time_based(metric) &&
-        latency_method(base_results.data(row->job_id)) != latency_method(data))
+    // Timed on another basis (another latency method): no baseline for a time
+    // metric, rather than a regression or an improvement.
+    if (row && hbs::metrics::is_time_metric(metric) &&
+        hbs::metrics::latency_method(base_results.data(row->job_id)) !=
+            hbs::metrics::latency_method(data))
       row.reset();
     if (row) {
       in.baseline = row->value;

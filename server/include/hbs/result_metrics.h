@@ -96,6 +96,20 @@ inline bool is_emulated(const nlohmann::json& data) {
   return lat.is_object() && lat.contains("instructions_per_inference");
 }
 
+// How the result's time was measured (latency.method; "" when it names none).
+// Time-based figures (latency_us, energy_uj) of two results compare only when
+// their methods match: an agent that times on another basis starts anew.
+inline std::string latency_method(const nlohmann::json& data) {
+  if (!data.is_object()) return "";
+  const auto l = data.find("latency");
+  if (l == data.end() || !l->is_object()) return "";
+  const auto m = l->find("method");
+  return m != l->end() && m->is_string() ? m->get<std::string>() : "";
+}
+
+// True for the metrics that latency_method() qualifies.
+inline bool is_time_metric(const std::string& m) { return m == "latency_us" || m == "energy_uj"; }
+
 // Repeated samples of a metric, one per timing window (latency.windows[]):
 // what a statistical comparison on a noisy board works on. latency_us uses
 // each window's median_us; energy_uj scales them by the result's

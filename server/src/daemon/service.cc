@@ -13,6 +13,7 @@
 #include "api/api_error.h"
 #include "api/json_mapping.h"
 #include "hbc/error.h"
+#include "hbs/result_metrics.h"
 #include "hbs/scheduler.h"
 
 namespace hbs::daemon {
@@ -329,13 +330,7 @@ std::string Service::health_verdict(const Job& j, const nlohmann::json& result, 
   if (!(median_us > 0)) return "the result has no latency.median_us";
   // Earlier passing checks of this board, newest first, timed the same way (a
   // new agent that measures on another basis starts a new history).
-  const auto method_of = [](const nlohmann::json& r) {
-    const auto l = r.find("latency");
-    return l != r.end() && l->is_object() && l->contains("method") && (*l)["method"].is_string()
-               ? (*l)["method"].get<std::string>()
-               : std::string();
-  };
-  const std::string method = method_of(result);
+  const std::string method = hbs::metrics::latency_method(result);
   JobFilter f;
   f.board_id = j.board_id;
   f.repo = kHealthRepo;
@@ -344,7 +339,7 @@ std::string Service::health_verdict(const Job& j, const nlohmann::json& result, 
   for (const Result& h : store_.query_results(f)) {
     const auto hc = h.data.find("health_check");
     if (hc == h.data.end() || !hc->is_object() || !hc->value("passed", false)) continue;
-    if (method_of(h.data) != method) continue;
+    if (hbs::metrics::latency_method(h.data) != method) continue;
     history.push_back(h.latency_median_us);
     if (static_cast<int>(history.size()) >= opts_.health_history) break;
   }

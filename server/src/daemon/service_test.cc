@@ -239,17 +239,18 @@ struct HealthFixture {
     o.health_check_interval = std::chrono::seconds(10);
     f = std::make_unique<Fixture>(o);
   }
-  // Ticks, expects a health check for `board`, answers it.
-  hbs::Job answer(const std::string& board, double median_us, bool passed) {
+  // Ticks, expects a health check for `board`, answers it (timed by `method`).
+  hbs::Job answer(const std::string& board, double median_us, bool passed,
+                  const std::string& method = "emulated: instruction count") {
     f->svc->heartbeat("lab");
     auto a = f->next("lab");
     REQUIRE(a);
     CHECK(a->board_id == board);
     CHECK(a->spec.labels.repo == hbs::daemon::kHealthRepo);
     CHECK(a->spec.labels.branch == board);
-    return f->svc->report_result(
-        "lab", a->job_id,
-        {{"latency", {{"median_us", median_us}}}, {"output_check", {{"passed", passed}}}});
+    return f->svc->report_result("lab", a->job_id,
+                                 {{"latency", {{"median_us", median_us}, {"method", method}}},
+                                  {"output_check", {{"passed", passed}}}});
   }
 };
 
@@ -318,6 +319,25 @@ TEST_CASE("health: latency out of band after 3 good checks -> bad") {
   CHECK(f.board(kBoard).health == BoardHealth::kBad);
   CHECK(f.board(kBoard).health_message.find("outside") != std::string::npos);
   CHECK(f.store->get_result(j.id)->data["health_check"]["passed"] == false);
+}
+
+TEST_CASE("health: checks timed another way (a new agent's latency method) start a new band") {
+  HealthFixture h;
+  Fixture& f = *h.f;
+  f.svc->register_agent("lab", boards({"p1"}));
+  for (double us : {100.0, 104.0, 98.0}) {
+    h.answer(kBoard, us, true, "old basis");
+    f.now += 11'000;
+  }
+  // 25 % slower on the new basis: not a slower board, no history on that basis yet.
+  for (double us : {125.0, 126.0, 124.0}) {
+    h.answer(kBoard, us, true, "new basis");
+    CHECK(f.board(kBoard).health == BoardHealth::kGood);
+    f.now += 11'000;
+  }
+  // The new band holds from now on.
+  h.answer(kBoard, 100.0, true, "new basis");
+  CHECK(f.board(kBoard).health == BoardHealth::kBad);
 }
 
 TEST_CASE("health: a job error or infrastructure failure of a check -> bad, not retried") {
