@@ -11,7 +11,6 @@
 // `discover` lists serial ports and debug probes and prints such a template.
 // SIGTERM/SIGINT: stop polling, kill running emulators (the daemon hands
 // their jobs to another board), exit 0.
-#include <glob.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -68,8 +67,9 @@ int discover(const std::vector<std::string>& args) {
   std::cerr << "\n";
   if (host["pyocd"]["installed"].get<bool>()) {
     const std::string tool = host["pyocd"]["tool"];
+    const std::string list = host["pyocd"]["list"];
     std::cerr << "probes (" << (tool == "pyocd" ? "pyocd list" : "pyocd-flashtool --list") << "):\n"
-              << host["pyocd"]["list"].get<std::string>();
+              << list << (list.empty() || list.back() != '\n' ? "\n" : "");
   } else {
     std::cerr << "probes: pyocd not installed (pip install pyocd): no probe scan\n";
   }

@@ -178,8 +178,6 @@ std::vector<drv::DeviceProfile> load_profiles(const fs::path& dir, std::ostream&
   return out;
 }
 
-// Runs a command line through /bin/sh with a time limit; its stdout, or nullopt
-// if it could not run.
 int cmd_list(const Args& a, std::ostream& out, std::ostream& err) {
   const fs::path dir = locate(a.profiles, "HB_PROFILES_DIR", {"device-profiles"});
   const auto profiles = load_profiles(dir, err);
@@ -230,7 +228,9 @@ int cmd_list(const Args& a, std::ostream& out, std::ostream& err) {
     out << "not installed: no probe scan\n";
   } else {
     std::string l = probes["pyocd"]["list"].get<std::string>();
-    out << "pyocd list:\n" << l << (l.empty() || l.back() != '\n' ? "\n" : "");
+    const bool modern = probes["pyocd"].value("tool", "pyocd") == "pyocd";
+    out << (modern ? "pyocd list:\n" : "pyocd-flashtool --list:\n") << l
+        << (l.empty() || l.back() != '\n' ? "\n" : "");
   }
   out << "  openocd        ";
   if (!probes["openocd"]["installed"].get<bool>()) {

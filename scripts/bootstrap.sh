@@ -11,7 +11,8 @@
 #     libraries, QEMU/OpenOCD, Chromium, Node.js (only if `node` is missing).
 #   - node_modules in every folder under tests/ and web/ that has a package.json.
 #   - a Python venv at .venv with scripts/requirements-dev.txt (TFLM's Python
-#     interpreter, the bit-exactness oracle).
+#     interpreter, the bit-exactness oracle) and scripts/requirements-agent.txt
+#     (modern pyOCD for real boards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -82,15 +83,15 @@ done < <(find tests web -name package.json -not -path '*/node_modules/*' 2>/dev/
 # Debian's python3 (3.11 on Debian 12): tflite-micro ships cp311 wheels only.
 python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
-reqs=scripts/requirements-dev.txt
+reqs=(scripts/requirements-dev.txt scripts/requirements-agent.txt)
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c '' 2>/dev/null; then
   say "creating .venv"
   rm -rf .venv
   "$python" -m venv .venv
 fi
-if stale .venv/.hb-bootstrap-stamp "$reqs"; then
-  say "pip install -r $reqs"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs"
+if stale .venv/.hb-bootstrap-stamp "${reqs[@]}"; then
+  say "pip install -r ${reqs[*]}"
+  .venv/bin/python -m pip install -q --disable-pip-version-check "${reqs[@]/#/-r}"
   touch .venv/.hb-bootstrap-stamp
 fi
 
