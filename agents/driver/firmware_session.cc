@@ -10,15 +10,10 @@
 #include "driver/board_session.h"
 #include "driver/driver_error.h"
 #include "driver/elf_symbols.h"
+#include "driver/hex.h"
 
 namespace hb::driver {
 namespace {
-
-std::string hex32(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%08llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 std::string range(uint64_t start, uint64_t len) {
   return "[" + hex32(start) + ", " + hex32(start + len) + ")";

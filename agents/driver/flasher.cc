@@ -20,17 +20,12 @@
 #include <spdlog/spdlog.h>
 
 #include "driver/driver_error.h"
+#include "driver/hex.h"
 
 namespace hb::driver {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string hex32(uint32_t v) {
-  char b[16];
-  std::snprintf(b, sizeof b, "0x%08x", v);
-  return b;
-}
 
 std::string join(const std::vector<std::string>& argv) {
   std::string s;

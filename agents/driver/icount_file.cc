@@ -9,18 +9,9 @@
 #include <string>
 
 #include "driver/driver_error.h"
+#include "driver/hex.h"
 
 namespace hb::driver {
-
-namespace {
-
-std::string hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
-}  // namespace
 
 QemuPlugin IcountFile::open(const std::filesystem::path& plugin, uint64_t begin, uint64_t end) {
   reset();
@@ -29,7 +20,8 @@ QemuPlugin IcountFile::open(const std::filesystem::path& plugin, uint64_t begin,
   if (fd < 0) throw DriverError::Io("cannot create the plugin's output file in /tmp");
   ::close(fd);
   path_ = tmpl;
-  return QemuPlugin{plugin, {{"begin", hex(begin)}, {"end", hex(end)}, {"out", path_.string()}}};
+  return QemuPlugin{plugin,
+                    {{"begin", hex32(begin)}, {"end", hex32(end)}, {"out", path_.string()}}};
 }
 
 void IcountFile::reset() {
